@@ -1,0 +1,78 @@
+"""Assertions that conformance tests make, phrased for a vendor reading a failure.
+
+Status and error Code are asserted; the human Message never is; EC is recorded, never asserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import unquote
+
+from .client import Reply
+from .rules import Rule
+
+
+class NotImplementedByServer(AssertionError):
+    """The server answered 501 / NotImplemented where the rule expects something else."""
+
+
+class ServerDeviation(AssertionError):
+    """The server answered, and the answer breaks the rule."""
+
+
+def describe(reply: Reply) -> str:
+    """`404 NoSuchKey (EC 0026-00000001, request id ...)`, or why no Code could be read."""
+    if reply.error is None:
+        return f"{reply.status}"
+    if reply.code is None:
+        return f"{reply.status} with no OSS error Code ({reply.error.problem})"
+    details = [f"EC {reply.ec}" if reply.ec else "", f"request id {reply.error.request_id}" if reply.error.request_id else ""]
+    extra = ", ".join(d for d in details if d)
+    return f"{reply.status} {reply.code}" + (f" ({extra})" if extra else "")
+
+
+def _where(reply: Reply) -> str:
+    return f"{reply.exchange.method} {reply.exchange.url}"
+
+
+def fail(rule: Rule, reply: Reply | None, what: str) -> None:
+    """Raise the deviation; 501/NotImplemented become their own outcome."""
+    if reply is not None and (reply.status == 501 or reply.code == "NotImplemented"):
+        raise NotImplementedByServer(f"[{rule.id}] {_where(reply)}: the server does not implement this ({describe(reply)})")
+    prefix = f"[{rule.id}] " + (f"{_where(reply)}: " if reply is not None else "")
+    raise ServerDeviation(prefix + what)
+
+
+def expect(reply: Reply, rule: Rule, status: int | None = None, codes: Iterable[str] | None = None) -> Reply:
+    """Assert the reply's status and Code; both default to the rule's expectation."""
+    want_status = status if status is not None else rule.status
+    want_codes = tuple(codes) if codes is not None else rule.accepted_codes
+    if want_status is None:
+        raise ValueError(f"rule {rule.id} has no expected status; pass status=")
+    status_ok = reply.status == want_status
+    code_ok = not want_codes or reply.code in want_codes
+    if not (status_ok and code_ok):
+        want = f"{want_status}" + (f" {' or '.join(want_codes)}" if want_codes else "")
+        fail(rule, reply, f"expected {want}, got {describe(reply)}. Rule: {rule.title}")
+    return reply
+
+
+def expect_header(reply: Reply, rule: Rule, name: str, value: str | None = None) -> str:
+    """Assert a header is present (and equal to `value` when given); return it."""
+    got = reply.header(name)
+    if got is None:
+        fail(rule, reply, f"header {name} is missing (status {describe(reply)}). Rule: {rule.title}")
+    if value is not None and got != value:
+        fail(rule, reply, f"header {name} is {got!r}, expected {value!r}. Rule: {rule.title}")
+    return got  # type: ignore[return-value]
+
+
+def expect_equal(rule: Rule, reply: Reply | None, what: str, got: object, want: object) -> None:
+    if got != want:
+        fail(rule, reply, f"{what}: got {got!r}, expected {want!r}. Rule: {rule.title}")
+
+
+def link_target(reply: Reply) -> str | None:
+    """GetSymlink's x-oss-symlink-target, percent-decoded (the value is sent encoded: OSS-FACTS 1.7, 2)."""
+    value = reply.header("x-oss-symlink-target")
+    return None if value is None else unquote(value)

@@ -1,0 +1,83 @@
+"""`oss-conformance <command>`: serve the reference server, list the rules, and the report tools."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from . import rules
+
+COMMANDS: dict[str, tuple[str, Callable[[list[str]], int]]] = {}
+
+
+def command(name: str, help_text: str):
+    def register(func: Callable[[list[str]], int]) -> Callable[[list[str]], int]:
+        COMMANDS[name] = (help_text, func)
+        return func
+
+    return register
+
+
+@command("serve", "run the reference server on a loopback address")
+def _serve(argv: list[str]) -> int:
+    from .server.cli import serve_main
+
+    return serve_main(argv)
+
+
+def rule_tests() -> dict[str, list[str]]:
+    """Rule id -> node ids of the conformance tests that check it (collected, not run)."""
+    import pytest
+
+    class Collector:
+        def __init__(self) -> None:
+            self.found: dict[str, list[str]] = {}
+
+        def pytest_collection_modifyitems(self, items) -> None:
+            for item in items:
+                marker = item.get_closest_marker("rule")
+                if marker:
+                    self.found.setdefault(marker.args[0], []).append(item.nodeid)
+
+    collector = Collector()
+    pytest.main(["--collect-only", "-p", "no:terminal", "--pyargs", "conformance.suite"], plugins=[collector])
+    return collector.found
+
+
+@command("rules", "list the rules (--format json for a machine-readable array)")
+def _rules(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="oss-conformance rules")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    args = parser.parse_args(argv)
+    tests = rule_tests()
+    registry = rules.registry()
+    if args.format == "json":
+        out = [
+            {**{k: getattr(r, k) for k in ("id", "title", "operation", "level", "evidence", "status", "code",
+                                           "capability", "note")},
+             "codes": list(r.codes), "sources": list(r.sources), "tests": tests.get(r.id, [])}
+            for r in registry.values()
+        ]
+        json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    for r in sorted(registry.values(), key=lambda r: (r.operation, r.id)):
+        print(f"{r.id:48} {r.level:6} {r.evidence:10} {r.expectation():28} {len(tests.get(r.id, []))} tests")
+        print(f"    {r.title}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:
+        print("usage: oss-conformance <command> [options]\n\ncommands:")
+        for name, (help_text, _) in COMMANDS.items():
+            print(f"  {name:10} {help_text}")
+        return 0 if args and args[0] in ("-h", "--help") else 2
+    return COMMANDS[args[0]][1](args[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

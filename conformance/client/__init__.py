@@ -1,0 +1,29 @@
+"""Talking OSS on the wire: signing, addressing, error parsing, transcripts, the run namespace.
+
+The suite and the reference server both import from here; neither imports the other.
+"""
+
+from .addressing import ADDRESSING_STYLES
+from .auth import SIGNATURE_VERSIONS, Credentials, OssAuth
+from .errors import OssError
+from .namespace import Namespace, NamespaceViolation, new_run_id
+from .session import HarnessError, OssClient, Reply, WrittenKeys
+from .transcript import Exchange, Redactor, Transcript
+
+__all__ = [
+    "ADDRESSING_STYLES",
+    "SIGNATURE_VERSIONS",
+    "Credentials",
+    "Exchange",
+    "HarnessError",
+    "Namespace",
+    "NamespaceViolation",
+    "OssAuth",
+    "OssClient",
+    "OssError",
+    "Redactor",
+    "Reply",
+    "Transcript",
+    "WrittenKeys",
+    "new_run_id",
+]

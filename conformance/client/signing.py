@@ -1,0 +1,150 @@
+"""OSS request signatures, V1 (HMAC-SHA1) and V4 (OSS4-HMAC-SHA256), as pure functions.
+
+Both the client (to sign) and the reference server (to verify) call these, so there is exactly one
+implementation of the canonical forms. Inputs are always *decoded*: the object key as text, the query as
+(name, value) pairs of text, headers as a name -> value mapping. Sources: OSS-FACTS.md sections 6.2 and 6.3.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote
+
+V4_ALGORITHM = "OSS4-HMAC-SHA256"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+
+# Query parameters that V1 signs (the union of the official SDKs' lists); any other parameter is left out.
+V1_SUBRESOURCES = frozenset(
+    """acl append asyncFetch bucketInfo callback callback-var cloudboxes comp cors continuation-token delete
+    encryption endTime inventory inventoryId lifecycle live location logging metaQuery objectInfo objectMeta
+    partNumber policy position qos qosInfo referer regionList replication replicationLocation
+    replicationProgress requestPayment resourceGroup response-cache-control response-content-disposition
+    response-content-encoding response-content-language response-content-type response-expires restore
+    security-token sequential startTime stat status style styleName symlink tagging transferAcceleration
+    uploadId uploads versionId versioning versions vod website worm wormExtend wormId x-oss-process
+    x-oss-request-payer x-oss-traffic-limit""".split()
+)
+
+Query = Iterable[tuple[str, str]]
+
+
+def resource_path(bucket: str | None, key: str | None) -> str:
+    """`/bucket/key`, `/bucket/` for a bucket-level request, `/` for the service."""
+    if not bucket:
+        return "/"
+    return f"/{bucket}/{key or ''}"
+
+
+def _lower_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {name.lower(): str(value) for name, value in headers.items()}
+
+
+# ---------------------------------------------------------------- V1
+
+
+def v1_string_to_sign(
+    method: str, bucket: str | None, key: str | None, headers: Mapping[str, str], query: Query, date: str | None = None
+) -> str:
+    """VERB, Content-MD5, Content-Type, Date (x-oss-date wins), x-oss-* headers, canonical resource."""
+    lower = _lower_headers(headers)
+    if date is None:
+        date = lower.get("x-oss-date") or lower.get("date", "")
+    oss_headers = "".join(
+        f"{name}:{lower[name].strip()}\n" for name in sorted(n for n in lower if n.startswith("x-oss-"))
+    )
+    signed = sorted((k, v) for k, v in query if k in V1_SUBRESOURCES)
+    resource = resource_path(bucket, key)
+    if signed:
+        resource += "?" + "&".join(f"{k}={v}" if v else k for k, v in signed)
+    return "\n".join([method, lower.get("content-md5", ""), lower.get("content-type", ""), date, oss_headers + resource])
+
+
+def v1_signature(secret: str, string_to_sign: str) -> str:
+    digest = hmac.new(secret.encode(), string_to_sign.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def v1_authorization(access_key_id: str, secret: str, string_to_sign: str) -> str:
+    return f"OSS {access_key_id}:{v1_signature(secret, string_to_sign)}"
+
+
+# ---------------------------------------------------------------- V4
+
+
+def _uri_encode(text: str, safe: str = "") -> str:
+    return quote(text, safe="-_.~" + safe)
+
+
+def v4_canonical_query(query: Query) -> str:
+    pairs = sorted((_uri_encode(k), _uri_encode(v)) for k, v in query)
+    return "&".join(f"{k}={v}" if v else k for k, v in pairs)
+
+
+def v4_signed_header_names(headers: Mapping[str, str], additional: Iterable[str] = ()) -> list[str]:
+    lower = _lower_headers(headers)
+    extra = {a.lower() for a in additional}
+    return sorted(
+        n for n in lower if n.startswith("x-oss-") or n in ("content-type", "content-md5") or n in extra
+    )
+
+
+def v4_canonical_request(
+    method: str,
+    bucket: str | None,
+    key: str | None,
+    headers: Mapping[str, str],
+    query: Query,
+    additional: Iterable[str] = (),
+) -> str:
+    lower = _lower_headers(headers)
+    names = v4_signed_header_names(headers, additional)
+    canonical_headers = "".join(f"{n}:{lower[n].strip()}\n" for n in names)
+    return "\n".join(
+        [
+            method,
+            _uri_encode(resource_path(bucket, key), safe="/"),
+            v4_canonical_query(query),
+            canonical_headers,
+            ";".join(sorted(a.lower() for a in additional)),
+            lower.get("x-oss-content-sha256", UNSIGNED_PAYLOAD),
+        ]
+    )
+
+
+def v4_scope(date: str, region: str) -> str:
+    return f"{date}/{region}/oss/aliyun_v4_request"
+
+
+def v4_string_to_sign(timestamp: str, region: str, canonical_request: str) -> str:
+    digest = hashlib.sha256(canonical_request.encode()).hexdigest()
+    return "\n".join([V4_ALGORITHM, timestamp, v4_scope(timestamp[:8], region), digest])
+
+
+def v4_signature(secret: str, date: str, region: str, string_to_sign: str) -> str:
+    key = ("aliyun_v4" + secret).encode()
+    for part in (date, region, "oss", "aliyun_v4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def v4_authorization(access_key_id: str, timestamp: str, region: str, additional: Iterable[str], signature: str) -> str:
+    parts = [f"Credential={access_key_id}/{v4_scope(timestamp[:8], region)}"]
+    extra = sorted(a.lower() for a in additional)
+    if extra:
+        parts.append("AdditionalHeaders=" + ";".join(extra))
+    parts.append(f"Signature={signature}")
+    return f"{V4_ALGORITHM} " + ",".join(parts)
+
+
+def parse_v4_authorization(value: str) -> dict[str, str]:
+    """Split `OSS4-HMAC-SHA256 Credential=..,AdditionalHeaders=..,Signature=..` (`,` or `, ` separated)."""
+    _, _, rest = value.partition(" ")
+    fields: dict[str, str] = {}
+    for item in rest.split(","):
+        name, _, field_value = item.strip().partition("=")
+        if name:
+            fields[name] = field_value
+    return fields

@@ -1,0 +1,155 @@
+"""A record of every HTTP exchange, redacted, so that a failure can be read and replayed with curl.
+
+Redaction happens when an exchange is recorded, not when it is printed: no later code path can leak a secret.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+REDACTED = "<redacted>"
+SECRET_HEADERS = ("x-oss-security-token", "x-amz-security-token", "x-oss-server-side-encryption-key")
+SECRET_QUERY = re.compile(
+    r"((?:^|[?&])(?:Signature|x-oss-signature|security-token|x-oss-security-token|X-Amz-Signature)=)[^&]*",
+    re.IGNORECASE,
+)
+BODY_PREVIEW = 2048
+
+
+def _redact_authorization(value: str) -> str:
+    # Keep the scheme and the key id (needed to read a transcript); drop the signature.
+    if value.startswith("OSS4-HMAC-SHA256"):
+        return re.sub(r"Signature=[0-9a-fA-F]*", f"Signature={REDACTED}", value)
+    if value.startswith(("OSS ", "OSS2 ")):
+        return re.sub(r":[^:]*$", f":{REDACTED}", value) if ":" in value else value
+    return REDACTED
+
+
+class Redactor:
+    """Removes signatures, tokens and every known secret value from text and headers."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+    def text(self, value: str) -> str:
+        for secret in self._secrets:
+            value = value.replace(secret, REDACTED)
+        return SECRET_QUERY.sub(lambda m: m.group(1) + REDACTED, value)
+
+    def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        out = {}
+        for name, value in headers.items():
+            lower = name.lower()
+            if lower == "authorization":
+                value = _redact_authorization(value)
+            elif lower in SECRET_HEADERS:
+                value = REDACTED
+            out[name] = self.text(str(value))
+        return out
+
+
+def _preview(body: bytes) -> str:
+    if not body:
+        return ""
+    shown = body[:BODY_PREVIEW].decode("utf-8", errors="replace")
+    more = len(body) - BODY_PREVIEW
+    return shown + (f"\n... ({more} more bytes)" if more > 0 else "")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    method: str
+    url: str
+    request_headers: Mapping[str, str]
+    request_body: str
+    request_size: int
+    status: int | None
+    response_headers: Mapping[str, str] = field(default_factory=dict)
+    response_body: str = ""
+    failure: str = ""
+
+    def curl(self) -> str:
+        """A curl command that sends the same request (re-sign it: the signature is redacted)."""
+        words = ["curl", "-sS", "-i", "-X", self.method, self.url]
+        for name, value in self.request_headers.items():
+            if name.lower() not in ("content-length", "accept-encoding", "connection", "user-agent", "accept"):
+                words += ["-H", f"{name}: {value}"]
+        if self.request_size:
+            words += ["--data-binary", "@body.bin"]
+        return " ".join(shlex.quote(w) for w in words)
+
+    def render(self) -> str:
+        lines = [f"> {self.method} {self.url}"]
+        lines += [f"> {k}: {v}" for k, v in self.request_headers.items()]
+        if self.request_body:
+            lines += ["> ", *(f"> {line}" for line in self.request_body.splitlines())]
+        if self.status is None:
+            lines.append(f"< (no answer: {self.failure})")
+        else:
+            lines.append(f"< {self.status}")
+            lines += [f"< {k}: {v}" for k, v in self.response_headers.items()]
+            if self.response_body:
+                lines += ["< ", *(f"< {line}" for line in self.response_body.splitlines())]
+        lines.append(f"# reproduce: {self.curl()}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {
+            "method": self.method,
+            "url": self.url,
+            "request_headers": dict(self.request_headers),
+            "request_body": self.request_body,
+            "status": self.status,
+            "response_headers": dict(self.response_headers),
+            "response_body": self.response_body,
+            "failure": self.failure,
+            "curl": self.curl(),
+        }
+
+
+class Transcript:
+    """The exchanges of one test (or of the whole session, for cleanup), already redacted."""
+
+    def __init__(self, redactor: Redactor, limit: int = 200) -> None:
+        self.redactor = redactor
+        self.limit = limit
+        self.exchanges: list[Exchange] = []
+
+    def record(
+        self,
+        method: str,
+        url: str,
+        request_headers: Mapping[str, str],
+        request_body: bytes,
+        status: int | None,
+        response_headers: Mapping[str, str] | None = None,
+        response_body: bytes = b"",
+        failure: str = "",
+    ) -> Exchange:
+        r = self.redactor
+        exchange = Exchange(
+            method=method,
+            url=r.text(url),
+            request_headers=r.headers(request_headers),
+            request_body=r.text(_preview(request_body)),
+            request_size=len(request_body),
+            status=status,
+            response_headers=r.headers(response_headers or {}),
+            response_body=r.text(_preview(response_body)),
+            failure=r.text(failure),
+        )
+        self.exchanges.append(exchange)
+        del self.exchanges[: -self.limit]
+        return exchange
+
+    def clear(self) -> None:
+        self.exchanges.clear()
+
+    def render(self, last: int = 8) -> str:
+        shown = self.exchanges[-last:]
+        skipped = len(self.exchanges) - len(shown)
+        head = [f"({skipped} earlier exchanges not shown)"] if skipped else []
+        return "\n\n".join(head + [e.render() for e in shown])

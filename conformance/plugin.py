@@ -1,0 +1,215 @@
+"""The pytest plugin: options, fixtures, markers and result hooks. It wires; the decisions live elsewhere
+(profile.py, harness.py, rules, checks.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from . import rules, strategies
+from .checks import NotImplementedByServer
+from .client import HarnessError, OssClient, new_run_id
+from .harness import Harness
+from .profile import Profile, ProfileError, load
+
+HARNESS_KEY = pytest.StashKey[Harness]()
+PROFILE_KEY = pytest.StashKey[Profile]()
+RUN_ID_KEY = pytest.StashKey[str]()
+CLEANUP_KEY = pytest.StashKey[list]()
+BREAKER_LIMIT = 5  # consecutive tests without an answer before the run stops
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("oss-conformance", "OSS conformance target")
+    group.addoption("--profile", help="profile file (TOML); other options override its fields")
+    group.addoption("--endpoint", help="http://HOST:PORT of the server under test (default: embedded server)")
+    group.addoption("--bucket", help="bucket the suite may write to (under its key prefix only)")
+    group.addoption("--region", help="region used in V4 signatures")
+    group.addoption("--addressing", choices=("path", "virtual-host"), help="URL style")
+    group.addoption("--signature-version", choices=("v1", "v4"), help="OSS signature version")
+    group.addoption("--key-prefix", help="prefix of every key the suite writes")
+    group.addoption("--hypothesis-profile-name", dest="oss_hypothesis_profile",
+                    choices=strategies.PROFILES, help="Hypothesis budget: ci, default or thorough")
+    group.addoption("--quirk", action="append", dest="oss_quirks",
+                    help="embedded server only: enable a deliberate deviation (repeatable)")
+
+
+def _profile(config: pytest.Config) -> Profile:
+    option = config.option
+    base = load(option.profile) if option.profile else Profile(source="<defaults>")
+    return base.with_overrides(
+        endpoint=option.endpoint, bucket=option.bucket, region=option.region, addressing=option.addressing,
+        signature_version=option.signature_version, key_prefix=option.key_prefix,
+        hypothesis_profile=option.oss_hypothesis_profile, quirks=option.oss_quirks,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "rule(id): the registry rule this test checks")
+    config.addinivalue_line("markers", "stateful: model-based state-machine tests")
+    try:
+        profile = _profile(config)
+    except ProfileError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[PROFILE_KEY] = profile
+    strategies.load_profile(profile.hypothesis_profile)
+    workerinput = getattr(config, "workerinput", None)
+    config.stash[RUN_ID_KEY] = workerinput["oss_run_id"] if workerinput else new_run_id()
+    config.stash[CLEANUP_KEY] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # xdist: every worker writes under the same run id
+    node.workerinput["oss_run_id"] = node.config.stash[RUN_ID_KEY]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    config = session.config
+    profile = config.stash[PROFILE_KEY]
+    if profile.embedded or hasattr(config, "workerinput"):
+        return
+    harness = Harness(profile, config.stash[RUN_ID_KEY], "probe")
+    try:
+        harness.start()
+    except ProfileError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    problem = harness.probe()
+    if problem:
+        pytest.exit(f"oss-conformance: the endpoint {profile.endpoint} does not answer; nothing was tested.\n"
+                    f"  {problem}", returncode=3)
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def oss_harness(request: pytest.FixtureRequest) -> Harness:
+    config = request.config
+    worker = getattr(config, "workerinput", {}).get("workerid", "main")
+    harness = Harness(config.stash[PROFILE_KEY], config.stash[RUN_ID_KEY], worker)
+    harness.start()
+    config.stash[HARNESS_KEY] = harness
+    return harness
+
+
+@pytest.fixture
+def oss(oss_harness: Harness) -> OssClient:
+    """A signed client for the plain bucket; its exchanges are this test's transcript."""
+    oss_harness.transcript.clear()
+    return oss_harness.client("plain")
+
+
+@pytest.fixture
+def oss_versioned(oss: OssClient, oss_harness: Harness) -> OssClient:
+    return oss.with_options(bucket=oss_harness.profile.bucket_for("versioned"))
+
+
+@pytest.fixture
+def oss_worm(oss: OssClient, oss_harness: Harness) -> OssClient:
+    return oss.with_options(bucket=oss_harness.profile.bucket_for("worm"))
+
+
+@pytest.fixture
+def rule(request: pytest.FixtureRequest) -> rules.Rule:
+    marker = request.node.get_closest_marker("rule")
+    if marker is None:
+        raise pytest.UsageError(f"{request.node.nodeid} has no @pytest.mark.rule(...)")
+    return rules.get(marker.args[0])
+
+
+@pytest.fixture
+def new_key(oss_harness: Harness):
+    """new_key("label") -> a fresh key under the run namespace."""
+    return oss_harness.namespace.key
+
+
+# ---------------------------------------------------------------- collection and results
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    profile = config.stash[PROFILE_KEY]
+    for item in items:
+        marker = item.get_closest_marker("rule")
+        if marker is None:
+            continue
+        try:
+            found = rules.get(marker.args[0])
+        except rules.RuleError as exc:
+            raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
+        item.user_properties.append(("rule", found.id))
+        if found.capability and not profile.supports(found.capability):
+            item.add_marker(pytest.mark.skip(reason=f"not-applicable: profile {profile.name} declares no "
+                                                    f"{found.capability}"))
+
+
+def outcome_of(report: pytest.TestReport, excinfo: pytest.ExceptionInfo | None) -> str:
+    if report.skipped:
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        return "not-applicable" if "not-applicable" in reason else "skipped"
+    if report.passed:
+        return "pass"
+    if excinfo is not None and excinfo.errisinstance(NotImplementedByServer):
+        return "not-implemented"
+    if excinfo is not None and excinfo.errisinstance(HarnessError):
+        return "error"
+    return "fail" if report.when == "call" else "error"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    result = yield
+    report: pytest.TestReport = result.get_result()
+    if report.when != "call" and not (report.failed or report.skipped):
+        return
+    report.user_properties.append(("outcome", outcome_of(report, call.excinfo)))
+    harness = item.config.stash.get(HARNESS_KEY, None)
+    if report.failed and harness is not None and harness.transcript.exchanges:
+        report.sections.append(("OSS exchanges (redacted)", harness.transcript.render()))
+        report.user_properties.append(("exchanges", [e.to_dict() for e in harness.transcript.exchanges[-8:]]))
+    _circuit_breaker(item, call)
+
+
+def _circuit_breaker(item: pytest.Item, call: pytest.CallInfo) -> None:
+    """Stop after BREAKER_LIMIT tests in a row got no answer at all: one dead endpoint, one message."""
+    if call.when != "call":
+        return
+    count = getattr(item.session, "_oss_no_answer", 0)
+    count = count + 1 if call.excinfo is not None and call.excinfo.errisinstance(HarnessError) else 0
+    item.session._oss_no_answer = count  # type: ignore[attr-defined]
+    if count >= BREAKER_LIMIT:
+        item.session.shouldstop = f"oss-conformance: {count} tests in a row got no answer from the endpoint"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    harness = config.stash.get(HARNESS_KEY, None)
+    if harness is None:
+        return
+    report = harness.finish()
+    line = f"{harness.namespace.root}: {report.summary()}"
+    details = report.left[:20]
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["oss_cleanup"] = {"line": line, "left": len(report.left), "details": details}
+    else:
+        config.stash[CLEANUP_KEY].append({"line": line, "left": len(report.left), "details": details})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    cleanup = getattr(node, "workeroutput", {}).get("oss_cleanup")
+    if cleanup:
+        node.config.stash[CLEANUP_KEY].append(cleanup)
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    entries = config.stash.get(CLEANUP_KEY, [])
+    if not entries:
+        return
+    left = sum(e["left"] for e in entries)
+    terminalreporter.section("oss-conformance cleanup")
+    for entry in entries:
+        terminalreporter.write_line(entry["line"])
+        for detail in entry["details"]:
+            terminalreporter.write_line(f"  left: {detail}")
+    terminalreporter.write_line(f"run {config.stash[RUN_ID_KEY]}: {left} keys left behind in total")
+

@@ -1,0 +1,195 @@
+"""A profile: which server to test and what it claims to support, read from TOML into one frozen object.
+
+Command-line options override profile fields. A bad profile raises ProfileError with one line that names the
+file, the field, what was found and what is accepted; callers show that line and no traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .client import ADDRESSING_STYLES, SIGNATURE_VERSIONS, Credentials
+
+CAPABILITIES = ("versioning", "worm", "archive", "acl", "tagging", "append", "copy", "list")
+HYPOTHESIS_PROFILES = ("ci", "default", "thorough")
+LOOPBACK_HOSTS = ("localhost", "::1")
+
+
+class ProfileError(ValueError):
+    """One clear line: where, which field, what is wrong, how to fix it."""
+
+
+@dataclass(frozen=True)
+class CredentialEnv:
+    access_key_id: str = "OSS_ACCESS_KEY_ID"
+    access_key_secret: str = "OSS_ACCESS_KEY_SECRET"
+    session_token: str = "OSS_SESSION_TOKEN"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 5.0
+    read: float = 30.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str = "embedded"
+    endpoint: str = ""  # empty: start the embedded reference server
+    bucket: str = "oss-conformance"
+    versioned_bucket: str = ""  # default: "<bucket>-versioned"
+    worm_bucket: str = ""  # default: "<bucket>-worm"
+    region: str = "cn-hangzhou"
+    addressing: str = "path"
+    signature_version: str = "v4"
+    key_prefix: str = "oss-conformance/"
+    hypothesis_profile: str = "ci"
+    quirks: tuple[str, ...] = ()  # embedded server only: deliberate deviations
+    credentials: CredentialEnv = field(default_factory=CredentialEnv)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    capabilities: frozenset[str] = frozenset(CAPABILITIES)
+    source: str = "<defaults>"
+
+    @property
+    def embedded(self) -> bool:
+        return not self.endpoint
+
+    def bucket_for(self, purpose: str) -> str:
+        """The bucket for "plain", "versioned" or "worm" tests."""
+        named = {"plain": self.bucket, "versioned": self.versioned_bucket, "worm": self.worm_bucket}[purpose]
+        return named or (self.bucket if purpose == "plain" else f"{self.bucket}-{purpose}")
+
+    def supports(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    def read_credentials(self, environ: dict[str, str] | None = None) -> Credentials:
+        env = os.environ if environ is None else environ
+        names = self.credentials
+        missing = [n for n in (names.access_key_id, names.access_key_secret) if not env.get(n)]
+        if missing:
+            raise ProfileError(
+                f"{self.source}: credentials: environment variable(s) {', '.join(missing)} not set. "
+                f"Fix: export them, or name other variables in [credentials] of the profile."
+            )
+        return Credentials(env[names.access_key_id], env[names.access_key_secret], env.get(names.session_token, ""))
+
+    def with_overrides(self, **values: Any) -> Profile:
+        """Apply command-line values (None means: not given) and validate the result."""
+        given = {k: v for k, v in values.items() if v is not None}
+        if "quirks" in given:
+            given["quirks"] = tuple(given["quirks"])
+        return validate(dataclasses.replace(self, **given), source=f"{self.source} + command line")
+
+
+def _fail(source: str, name: str, problem: str, fix: str) -> ProfileError:
+    return ProfileError(f"{source}: field '{name}': {problem}. Fix: {fix}")
+
+
+def _choice(source: str, name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise _fail(source, name, f"{value!r} is not accepted", f"use one of {', '.join(allowed)}")
+
+
+def _check_endpoint(source: str, endpoint: str) -> None:
+    if not endpoint:
+        return
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _fail(source, "endpoint", f"{endpoint!r} is not a URL", "write it as http://HOST:PORT")
+    host = parts.hostname
+    if not (host in LOOPBACK_HOSTS or host.startswith("127.")):
+        raise _fail(
+            source, "endpoint", f"{host} is not a loopback address",
+            "this build talks only to 127.0.0.0/8, localhost or ::1; tunnel a remote server to a local port",
+        )
+
+
+def validate(profile: Profile, source: str | None = None) -> Profile:
+    source = source or profile.source
+    _choice(source, "addressing", profile.addressing, ADDRESSING_STYLES)
+    _choice(source, "signature_version", profile.signature_version, SIGNATURE_VERSIONS)
+    _choice(source, "hypothesis_profile", profile.hypothesis_profile, HYPOTHESIS_PROFILES)
+    _check_endpoint(source, profile.endpoint)
+    if not profile.bucket:
+        raise _fail(source, "bucket", "is empty", "name the bucket the suite may write to")
+    if not profile.key_prefix or profile.key_prefix.startswith("/"):
+        raise _fail(source, "key_prefix", f"{profile.key_prefix!r} is not usable", "use e.g. 'oss-conformance/'")
+    for cap in profile.capabilities:
+        _choice(source, "capabilities", cap, CAPABILITIES)
+    for name, value in dataclasses.asdict(profile.timeouts).items():
+        if not isinstance(value, (int, float)) or value <= 0:
+            raise _fail(source, f"timeouts.{name}", f"{value!r} is not a positive number", "give seconds, e.g. 5")
+    if profile.quirks and not profile.embedded:
+        raise _fail(source, "quirks", "quirks apply to the embedded server only", "remove quirks or the endpoint")
+    return dataclasses.replace(profile, source=source)
+
+
+# ---------------------------------------------------------------- reading TOML
+
+_TABLES = {"credentials": CredentialEnv, "timeouts": Timeouts}
+_TOP_FIELDS = {f.name for f in dataclasses.fields(Profile)} - {"source"}
+
+
+def _unknown(source: str, where: str, name: str, known: set[str]) -> ProfileError:
+    near = difflib.get_close_matches(name, sorted(known), n=1)
+    fix = f"did you mean '{near[0]}'?" if near else f"known fields: {', '.join(sorted(known))}"
+    return _fail(source, f"{where}{name}", "is not a profile field", fix)
+
+
+def _table(source: str, name: str, raw: Any, cls: type) -> Any:
+    if not isinstance(raw, dict):
+        raise _fail(source, name, "must be a table", f"write it as [{name}]")
+    known = {f.name for f in dataclasses.fields(cls)}
+    for key in raw:
+        if key not in known:
+            raise _unknown(source, f"{name}.", key, known)
+    return cls(**raw)
+
+
+def _capabilities(source: str, raw: Any) -> frozenset[str]:
+    if not isinstance(raw, dict) or not all(isinstance(v, bool) for v in raw.values()):
+        raise _fail(source, "capabilities", "must be a table of true/false", "write e.g. versioning = false")
+    for key in raw:
+        _choice(source, "capabilities", key, CAPABILITIES)
+    return frozenset(c for c in CAPABILITIES if raw.get(c, True))
+
+
+def from_mapping(data: dict[str, Any], source: str) -> Profile:
+    values: dict[str, Any] = {}
+    for key, raw in data.items():
+        if key not in _TOP_FIELDS:
+            raise _unknown(source, "", key, _TOP_FIELDS)
+        if key in _TABLES:
+            values[key] = _table(source, key, raw, _TABLES[key])
+        elif key == "capabilities":
+            values[key] = _capabilities(source, raw)
+        elif key == "quirks":
+            if not isinstance(raw, list) or not all(isinstance(q, str) for q in raw):
+                raise _fail(source, "quirks", "must be a list of names", 'write e.g. quirks = ["name"]')
+            values[key] = tuple(raw)
+        else:
+            expected = type(getattr(Profile(), key))
+            if not isinstance(raw, expected):
+                raise _fail(source, key, f"{raw!r} is a {type(raw).__name__}", f"give a {expected.__name__}")
+            values[key] = raw
+    return validate(Profile(**values, source=source))
+
+
+def load(path: str | Path) -> Profile:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read the profile ({exc.strerror}). Fix: check the path") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: not valid TOML ({exc}). Fix: correct the syntax at that line") from None
+    return from_mapping(data, str(path))

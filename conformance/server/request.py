@@ -1,0 +1,102 @@
+"""The parsed request and the reply an operation builds, plus Host/path/query parsing.
+
+Addressing (OSS-FACTS 6.5): virtual-host when the first Host label is an existing bucket and more labels
+follow (`bucket.127.0.0.1:PORT`), else path-style `/<bucket>/<key>`. The path is percent-decoded after the
+bucket is split off, so `%2F` inside a key is a `/` of the key. Query values are decoded with form rules
+(`+` is a space), matching what `requests`' params= and the SDKs (which always send `%2B`) produce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import unquote, unquote_plus, unquote_to_bytes, urlsplit
+
+from conformance.server.errors import OssError
+
+
+@dataclass
+class Request:
+    method: str
+    bucket: str | None  # None: a service-level request (GET /)
+    key: str | None  # None: a bucket-level request
+    query: list[tuple[str, str]]  # decoded, in order, blank values kept (`?symlink` == `?symlink=`)
+    headers: dict[str, str]  # lower-case names
+    body: bytes = b""
+    host: str = ""
+    anonymous: bool = True  # cleared by auth when a valid signature was presented
+    key_error: OssError | None = None  # a key that could not be decoded; raised when the key is needed
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+    def has(self, name: str) -> bool:
+        return any(k == name for k, _ in self.query)
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        for k, v in self.query:
+            if k == name:
+                return v
+        return default
+
+
+@dataclass
+class Response:
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    content_length: int | None = None  # set when no body is sent (HEAD): the length a GET would carry
+
+
+def parse_query(raw: str) -> list[tuple[str, str]]:
+    pairs = []
+    for piece in raw.split("&"):
+        if piece:
+            name, _, value = piece.partition("=")
+            pairs.append((unquote_plus(name), unquote_plus(value)))
+    return pairs
+
+
+def host_name(host: str) -> str:
+    """The Host header without its port (IPv6 literals keep their brackets off)."""
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def split_target(host: str, target: str, is_bucket: Callable[[str], bool]) -> tuple[str, str | None, str | None]:
+    """(raw query, decoded bucket or None, raw still-encoded key or None) of a request target."""
+    parts = urlsplit(target)
+    path, query = parts.path or "/", parts.query
+    labels = host_name(host).split(".")
+    if len(labels) > 1 and is_bucket(labels[0]):
+        raw_key = path[1:]
+        return query, labels[0], raw_key or None
+    bucket_part, slash, raw_key = path[1:].partition("/")
+    if not bucket_part:
+        return query, None, None
+    return query, unquote(bucket_part), (raw_key if slash and raw_key else None)
+
+
+def decode_key(raw_key: str) -> str:
+    """Percent-decode a key; keys must be UTF-8 (OSS-FACTS 5: not UTF-8 -> EC 0016-00000002)."""
+    try:
+        return unquote_to_bytes(raw_key).decode("utf-8")
+    except UnicodeDecodeError:
+        raise OssError(
+            "InvalidObjectName", "The Length of Object name must be less than 1024", ec="0016-00000002"
+        ) from None
+
+
+def build_request(
+    method: str, target: str, headers: dict[str, str], body: bytes, is_bucket: Callable[[str], bool]
+) -> Request:
+    host = headers.get("host", "")
+    query, bucket, raw_key = split_target(host, target, is_bucket)
+    request = Request(method, bucket, None, parse_query(query), headers, body, host)
+    if raw_key is not None:
+        try:
+            request.key = decode_key(raw_key)
+        except OssError as error:
+            request.key, request.key_error = "", error
+    return request

@@ -1,0 +1,85 @@
+"""Hypothesis settings profiles and the strategies that generate what the rules talk about.
+
+Object names, link targets, metadata sets and storage classes live here, in one place, so that every test
+draws from the same well-argued distributions. Sources: OSS-FACTS.md sections 1.2, 1.7 and 5.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+PROFILES = ("ci", "default", "thorough")
+
+# No deadline: a network round trip is not the code under test. Fewer examples in CI.
+_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+               print_blob=True)
+settings.register_profile("ci", max_examples=12, **_COMMON)
+settings.register_profile("default", max_examples=50, **_COMMON)
+settings.register_profile("thorough", max_examples=400, **_COMMON)
+
+
+def load_profile(name: str) -> None:
+    settings.load_profile(name)
+
+
+# ---------------------------------------------------------------- names
+
+# Characters that break naive encoders, weighted in on purpose.
+TRICKY = " +%/&?#=;:@!$'()*,~[]{}|^`\"<>\\\x0c\t中文é😀"
+MAX_KEY_BYTES = 1023
+
+
+def _name_text() -> st.SearchStrategy[str]:
+    plain = st.characters(codec="utf-8", exclude_characters="\r\n\x00", exclude_categories=("Cs",))
+    return st.text(st.one_of(st.sampled_from(TRICKY), plain), min_size=1, max_size=24)
+
+
+def key_suffixes() -> st.SearchStrategy[str]:
+    """The part of an object name after the run namespace: valid UTF-8, never starting with / or \\."""
+    return _name_text().filter(lambda s: not s.startswith(("/", "\\")))
+
+
+def targets() -> st.SearchStrategy[str]:
+    """Link targets: same naming rules as keys (OSS-FACTS 1.2)."""
+    return key_suffixes()
+
+
+# ---------------------------------------------------------------- metadata
+
+META_LIMIT = 8192  # bytes of x-oss-meta-* names plus values (OSS-FACTS 1.2; boundary ambiguous)
+_META_NAME = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-"), min_size=1, max_size=16).filter(
+    lambda s: s[0].isalnum()
+)
+_META_VALUE = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=0, max_size=64)
+
+
+def meta_size(meta: dict[str, str]) -> int:
+    return sum(len(f"x-oss-meta-{k}".encode()) + len(v.encode()) for k, v in meta.items())
+
+
+def meta_below_cap(limit: int = META_LIMIT * 3 // 4) -> st.SearchStrategy[dict[str, str]]:
+    """User metadata clearly under the 8 KB cap (so the ambiguous boundary plays no part)."""
+    return st.dictionaries(_META_NAME, _META_VALUE, min_size=1, max_size=12).filter(lambda m: meta_size(m) <= limit)
+
+
+def meta_above_cap(minimum: int = META_LIMIT * 5 // 4) -> st.SearchStrategy[dict[str, str]]:
+    """User metadata clearly over the cap: a few large values."""
+    big_value = st.integers(min_value=1024, max_value=4096).map(lambda n: "v" * n)
+    return st.dictionaries(_META_NAME, big_value, min_size=3, max_size=8).filter(lambda m: meta_size(m) >= minimum)
+
+
+# ---------------------------------------------------------------- storage classes
+
+LINK_STORAGE_CLASSES = ("Standard", "IA", "Archive")  # documented for PutSymlink (OSS-FACTS 1.2)
+ALL_STORAGE_CLASSES = LINK_STORAGE_CLASSES + ("ColdArchive", "DeepColdArchive")
+
+
+def invalid_storage_classes() -> st.SearchStrategy[str]:
+    """Values no OSS document lists: random words and case variants. Leading/trailing blanks are left out:
+    HTTP strips them from header values, so " IA" is IA on the wire; an empty value is a rule of its own."""
+    variants = st.sampled_from(ALL_STORAGE_CLASSES).flatmap(
+        lambda c: st.sampled_from([c.lower(), c.upper(), c + "x", c[:-1], c.replace("a", "A")])
+    )
+    words = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=20)
+    return st.one_of(variants, words).filter(lambda v: v not in ALL_STORAGE_CLASSES)
