@@ -17,6 +17,9 @@ RUN_ID_KEY = pytest.StashKey[str]()
 CLEANUP_KEY = pytest.StashKey[list]()
 BREAKER_LIMIT = 5  # consecutive tests without an answer before the run stops
 
+# Plugins of other concerns (results and expectations, stateful options), loaded with this one.
+pytest_plugins: list[str] = []
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("oss-conformance", "OSS conformance target")
