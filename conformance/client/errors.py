@@ -63,7 +63,7 @@ def parse_error(method: str, status: int, headers: Mapping[str, str], body: byte
         encoded = headers.get("x-oss-err")
         if encoded:
             try:
-                return parse_error_xml(base64.b64decode(encoded))
+                return parse_error_xml(base64.b64decode(encoded, validate=True))
             except (binascii.Error, ValueError):
                 return OssError(code=None, problem="x-oss-err is not base64", ec=headers.get("x-oss-ec", ""))
         return OssError(code=None, problem="no body and no x-oss-err header", ec=headers.get("x-oss-ec", ""))
