@@ -18,7 +18,9 @@ CLEANUP_KEY = pytest.StashKey[list]()
 BREAKER_LIMIT = 5  # consecutive tests without an answer before the run stops
 
 # Plugins of other concerns (results and expectations, stateful options), loaded with this one.
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = [
+    "conformance.report.gate",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,0 +1,200 @@
+"""pytest plugin: the results file, the vendor's expectations, and the exit status as the gate.
+
+Where each thing happens, and why (pytest-xdist runs tests in workers and reports in the controller):
+- every process loads the expectations, so the process that runs a test turns a listed failure into "known"
+  (an xfail to pytest: it no longer fails the run, in the terminal, in JUnit and in the exit status);
+- only the controller (the single process without xdist) gathers records from the reports it receives,
+  decides what needs the whole run (unexpected passes, expired entries, "no test executed"), adjusts the
+  exit status, and writes the results file and the updated expectations.
+Exit status 0 if and only if there is no new deviation (and, under --strict-expectations, the file is exact).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .. import rules
+from . import expectations as expect_file
+from .results import Collector, canonical_test_id, document, now, suite_version, write
+
+EXPECTATIONS_KEY = pytest.StashKey[expect_file.Expectations]()
+NO_TESTS = int(pytest.ExitCode.NO_TESTS_COLLECTED)
+FAILED = int(pytest.ExitCode.TESTS_FAILED)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("oss-conformance-report", "OSS conformance results and expectations")
+    group.addoption("--results", dest="oss_results", metavar="PATH", help="write the results of the run as JSON")
+    group.addoption(
+        "--server-label",
+        dest="oss_server_label",
+        metavar="NAME",
+        help="the server's name in results and reports (default: from the profile or endpoint)",
+    )
+    group.addoption(
+        "--expectations",
+        dest="oss_expectations",
+        metavar="FILE",
+        help="TOML file of known deviations; a listed failure is 'known' and does not fail the run",
+    )
+    group.addoption(
+        "--strict-expectations",
+        dest="oss_strict",
+        action="store_true",
+        help="also fail the run on an unexpected pass or an expired entry",
+    )
+    group.addoption(
+        "--update-expectations",
+        dest="oss_update",
+        action="store_true",
+        help="rewrite the --expectations file from this run (keeps reasons and tickets)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    option = config.option
+    if option.oss_update and not option.oss_expectations:
+        raise pytest.UsageError("--update-expectations needs --expectations FILE (the file to write)")
+    if option.oss_expectations:
+        try:
+            config.stash[EXPECTATIONS_KEY] = expect_file.load(
+                option.oss_expectations, config.rootpath, missing_ok=option.oss_update
+            )
+        except expect_file.ExpectationsError as exc:
+            raise pytest.UsageError(str(exc)) from None
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(Controller(config), "oss-conformance-gate-controller")
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)  # outermost: runs after the plugin attached the outcome
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    result = yield
+    listed = item.config.stash.get(EXPECTATIONS_KEY, None)
+    report: pytest.TestReport = result.get_result()
+    props = dict(report.user_properties)
+    if listed is None or "outcome" not in props:
+        return
+    entry = listed.match(canonical_test_id(item.nodeid), props.get("rule"))
+    if entry is None:
+        return
+    report.user_properties.append(("expected", entry.as_property()))
+    if props["outcome"] == entry.outcome:
+        report.user_properties[:] = [p for p in report.user_properties if p[0] != "outcome"] + [("outcome", "known")]
+        report.outcome = "skipped"  # with wasxfail: pytest's own "xfailed", understood by JUnit and the terminal
+        report.wasxfail = f"known {entry.outcome}: {entry.reason}" + (f" ({entry.ticket})" if entry.ticket else "")
+
+
+class Controller:
+    """The controller's half: records, run-wide decisions, files."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.collector = Collector()
+        self.started = now()
+        self.lines: list[str] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.collector.add(report)
+
+    @pytest.hookimpl(trylast=True)  # after the plugin's cleanup, so the embedded server's credentials are known
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        option = self.config.option
+        records = self.collector.finished()
+        listed = self.config.stash.get(EXPECTATIONS_KEY, None)
+        status = int(session.exitstatus)
+        summary = {}
+        if listed is not None:
+            status, summary = self._judge(listed, records, status)
+        if status == 0 and not any(r.outcome not in ("not-applicable", "skipped") for r in records):
+            self.lines.append("no test was executed (all were skipped or not applicable): the run fails")
+            status = NO_TESTS
+        session.exitstatus = status
+        if option.oss_results:
+            doc = document(self._run_info(status), records, summary, self._secrets())
+            write(option.oss_results, doc)
+            self.lines.append(f"results: {option.oss_results} ({len(records)} tests)")
+
+    def _judge(self, listed: expect_file.Expectations, records: list, status: int) -> tuple[int, dict]:
+        today = dt.date.today()
+        unexpected, expired = listed.unexpected_passes(records), listed.expired(today)
+        for entry in unexpected:
+            for record in listed.matched_records(entry, records):
+                record.unexpected_pass = True
+            self.lines.append(
+                f"unexpected pass: {entry.id} is listed as {entry.outcome} in {listed.source} "
+                f"but passed; remove the entry (or run --update-expectations)"
+            )
+        for entry in expired:
+            self.lines.append(f"expired expectation: {entry.id} expired on {entry.expires} ({entry.reason})")
+        known = sum(r.outcome == "known" for r in records)
+        self.lines.append(f"{known} known deviations listed in {listed.source}")
+        if self.config.option.oss_strict and (unexpected or expired) and status == 0:
+            self.lines.append("--strict-expectations: the expectations file is out of date; the run fails")
+            status = FAILED
+        if self.config.option.oss_update:
+            entries = expect_file.updated(listed, records, today)
+            Path(listed.source).write_text(expect_file.dump(entries), encoding="utf-8")
+            self.lines.append(f"updated {listed.source}: {len(entries)} entries")
+        return status, {
+            "file": listed.source,
+            "strict": bool(self.config.option.oss_strict),
+            "known": known,
+            "unexpected_passes": [e.id for e in unexpected],
+            "expired": [{"id": e.id, "expires": e.expires.isoformat()} for e in expired if e.expires],
+        }
+
+    def _run_info(self, status: int) -> dict:
+        from ..plugin import PROFILE_KEY, RUN_ID_KEY  # the plugin has loaded by now; imported late to avoid a cycle
+
+        profile = self.config.stash[PROFILE_KEY]
+        label = self.config.option.oss_server_label
+        if not label:
+            label = (
+                "reference" + "".join(f"+{q}" for q in profile.quirks)
+                if profile.embedded
+                else profile.name
+                if profile.name != "embedded"
+                else urlsplit(profile.endpoint).netloc
+            )
+        return {
+            "server": label,
+            "suite_version": suite_version(),
+            "profile": profile.name,
+            "embedded": profile.embedded,
+            "quirks": list(profile.quirks),
+            "endpoint_host": "127.0.0.1" if profile.embedded else urlsplit(profile.endpoint).hostname,
+            "signature_version": profile.signature_version,
+            "addressing": profile.addressing,
+            "hypothesis_profile": profile.hypothesis_profile,
+            "run_id": self.config.stash[RUN_ID_KEY],
+            "started": self.started,
+            "finished": now(),
+            "registry_hash": rules.registry_hash(),
+            "exit_status": status,
+        }
+
+    def _secrets(self) -> tuple[str, ...]:
+        """Secrets this process knows, scrubbed from the file once more (exchanges are redacted already)."""
+        from ..plugin import HARNESS_KEY, PROFILE_KEY
+
+        found: list[str] = []
+        harness = self.config.stash.get(HARNESS_KEY, None)
+        creds = harness.credentials if harness is not None else None
+        if creds is None and not self.config.stash[PROFILE_KEY].embedded:
+            try:
+                creds = self.config.stash[PROFILE_KEY].read_credentials()
+            except ValueError:
+                creds = None
+        if creds is not None:
+            found += [creds.access_key_secret, creds.session_token]
+        return tuple(s for s in found if s)
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.lines:
+            terminalreporter.section("oss-conformance results")
+            for line in self.lines:
+                terminalreporter.write_line(line)

@@ -1,0 +1,172 @@
+"""The results JSON: run information plus one record per test, built from pytest reports in the controller.
+
+Records are built from `report.user_properties` (the plugin attaches rule, outcome and redacted exchanges), so
+they arrive intact from pytest-xdist workers. Secrets never reach this file: exchanges are redacted when they
+are recorded, and every string is passed through a Redactor with the run's known secrets once more on writing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .. import rules
+from ..client import Redactor
+
+FORMAT = "oss-conformance-results/1"
+MESSAGE_LIMIT = 4000
+SUITE_ROOT = "conformance/suite/"
+
+
+def canonical_test_id(nodeid: str) -> str:
+    """The node id from `conformance/suite/` on, whatever directory pytest was started in."""
+    at = nodeid.rfind(SUITE_ROOT)
+    return nodeid[at:] if at >= 0 else nodeid
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def suite_version() -> str:
+    try:
+        return metadata.version("oss-conformance")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@dataclass
+class Record:
+    test: str
+    rule: str | None = None
+    level: str | None = None
+    outcome: str = "pass"
+    duration: float = 0.0
+    message: str = ""
+    exchanges: list[dict] = field(default_factory=list)
+    curl: str = ""
+    expected: str | None = None  # the outcome an expectations entry lists for this test
+    reason: str = ""
+    ticket: str = ""
+    unexpected_pass: bool = False
+
+
+def _props(report: Any) -> dict[str, Any]:
+    # user_properties may come back from xdist as lists instead of tuples
+    return {name: value for name, value in report.user_properties}
+
+
+def _message(report: Any) -> str:
+    longrepr = report.longrepr
+    if longrepr is None:
+        return ""
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        text = str(longrepr[-1])
+    else:
+        crash = getattr(longrepr, "reprcrash", None)
+        text = crash.message if crash is not None else report.longreprtext
+    # "conformance.checks.ServerDeviation: [rule] ..." reads better without the exception's dotted name
+    return re.sub(r"^(?:Skipped: |(?:\w+\.)+\w+: )", "", text)[:MESSAGE_LIMIT]
+
+
+class Collector:
+    """Folds the setup/call/teardown reports of each test into one Record, in the order tests finished."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, Record] = {}
+        self.decided: set[str] = set()
+
+    def add(self, report: Any) -> None:
+        test = canonical_test_id(report.nodeid)
+        record = self.records.setdefault(test, Record(test=test))
+        record.duration += float(getattr(report, "duration", 0.0) or 0.0)
+        props = _props(report)
+        if "rule" in props and record.rule is None:
+            record.rule = props["rule"]
+            found = rules.registry().get(record.rule)
+            record.level = found.level if found else None
+        outcome = props.get("outcome")
+        # The first phase that is not a pass decides (a teardown error after a passing call is an error).
+        if outcome is None or test in self.decided:
+            return
+        if outcome != "pass":
+            self.decided.add(test)
+        record.outcome = outcome
+        record.message = _message(report) if outcome != "pass" else ""
+        record.exchanges = list(props.get("exchanges", []))
+        record.curl = record.exchanges[-1].get("curl", "") if record.exchanges else ""
+        if "expected" in props:
+            record.expected, record.reason, record.ticket = props["expected"]
+
+    def finished(self) -> list[Record]:
+        return list(self.records.values())
+
+
+def summary(records: list[Record]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.outcome] = counts.get(record.outcome, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def rules_section() -> dict[str, dict]:
+    """The registry as the run saw it, so a report can be built without this package's current rules."""
+    return {
+        r.id: {
+            "title": r.title,
+            "operation": r.operation,
+            "level": r.level,
+            "evidence": r.evidence,
+            "sources": list(r.sources),
+            "expectation": r.expectation(),
+        }
+        for r in rules.registry().values()
+    }
+
+
+def _scrub(value: Any, redactor: Redactor) -> Any:
+    if isinstance(value, str):
+        return redactor.text(value)
+    if isinstance(value, list):
+        return [_scrub(v, redactor) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v, redactor) for k, v in value.items()}
+    return value
+
+
+def document(run: dict, records: list[Record], expectations: dict | None, secrets: tuple[str, ...] = ()) -> dict:
+    records_out = [asdict(r) for r in records]
+    doc = {
+        "format": FORMAT,
+        "run": run,
+        "summary": summary(records),
+        "expectations": expectations or {},
+        "rules": rules_section(),
+        "tests": records_out,
+    }
+    return _scrub(doc, Redactor(secrets))
+
+
+def write(path: str | Path, doc: dict) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+class ResultsError(ValueError):
+    pass
+
+
+def load(path: str | Path) -> dict:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResultsError(f"{path}: cannot read results ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ResultsError(f"{path}: not an oss-conformance results file (expected format {FORMAT})")
+    return doc
