@@ -2,13 +2,48 @@
 
 from __future__ import annotations
 
-import pytest
+import base64
+import hashlib
+import time
+from email.utils import format_datetime, parsedate_to_datetime
 
-from conformance.checks import expect
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conformance.checks import expect, expect_equal, expect_header, fail
+
+METHODS = ["GET", "HEAD"]
+# HTTP dates have one-second resolution: this gap makes link and target times differ.
+TICK = 1.1
+
+
+def make_link(oss, new_key, data: bytes = b"target data", target_headers=None, link_headers=None):
+    """A target object with `data` and a link to it; returns (link, target)."""
+    link, target = new_key("link"), new_key("target")
+    oss.put_object(target, data, target_headers)
+    oss.put_symlink(link, target, link_headers)
+    return link, target
+
+
+def make_link_and_target_apart(oss, new_key, first: str):
+    """Create link and target about a second apart, `first` ("target" or "link") first."""
+    link, target = new_key("link"), new_key("target")
+    steps = [lambda: oss.put_object(target, b"target data"), lambda: oss.put_symlink(link, target)]
+    if first == "link":
+        steps.reverse()
+    steps[0]()
+    time.sleep(TICK)
+    steps[1]()
+    return link, target
+
+
+def last_modified(reply, rule):
+    return parsedate_to_datetime(expect_header(reply, rule, "Last-Modified"))
 
 
 @pytest.mark.rule("symlink.read.target-is-link")
-@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("chain", ["self", "link-to-link"])
 def test_link_to_link_rejected(oss, new_key, rule, method, chain):
     link = new_key("link")
@@ -20,3 +55,153 @@ def test_link_to_link_rejected(oss, new_key, rule, method, chain):
         oss.put_symlink(middle, target)
         oss.put_symlink(link, middle)
     expect(oss.request(method, link), rule)
+
+
+@pytest.mark.rule("symlink.read.target-bytes")
+@given(data=st.binary(min_size=0, max_size=2048))
+def test_get_returns_target_bytes(oss, new_key, rule, data):
+    link, _ = make_link(oss, new_key, data)
+    got = expect(oss.get_object(link), rule)
+    expect_equal(rule, got, "body read through the link", got.body, data)
+
+
+@pytest.mark.rule("symlink.read.target-headers")
+@pytest.mark.parametrize("method", METHODS)
+def test_length_etag_md5_from_target(oss, new_key, rule, method):
+    data = b"0123456789" * 50
+    md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
+    link, target = make_link(oss, new_key, data, target_headers={"Content-MD5": md5})
+    direct = expect(oss.head_object(target), rule)
+    got = expect(oss.request(method, link), rule)
+    expect_header(got, rule, "Content-Length", str(len(data)))
+    expect_header(got, rule, "ETag", expect_header(direct, rule, "ETag"))
+    if direct.header("Content-MD5"):
+        expect_header(got, rule, "Content-MD5", direct.header("Content-MD5"))
+
+
+@pytest.mark.rule("symlink.read.last-modified-max")
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("first", ["target", "link"])
+def test_last_modified_is_the_later(oss, new_key, rule, method, first):
+    link, target = make_link_and_target_apart(oss, new_key, first)
+    link_time = last_modified(expect(oss.get_symlink(link), rule), rule)
+    target_time = last_modified(expect(oss.head_object(target), rule), rule)
+    got = expect(oss.request(method, link), rule)
+    expect_equal(rule, got, "Last-Modified through the link", last_modified(got, rule), max(link_time, target_time))
+
+
+@pytest.mark.rule("symlink.read.object-type")
+@pytest.mark.parametrize("method", METHODS)
+def test_object_type_is_symlink(oss, new_key, rule, method):
+    link, _ = make_link(oss, new_key)
+    expect_header(expect(oss.request(method, link), rule), rule, "x-oss-object-type", "Symlink")
+
+
+@pytest.mark.rule("symlink.read.link-meta")
+@pytest.mark.parametrize("method", METHODS)
+def test_link_meta_not_target_meta(oss, new_key, rule, method):
+    link, _ = make_link(
+        oss,
+        new_key,
+        target_headers={"x-oss-meta-owner": "target", "x-oss-meta-target-only": "t"},
+        link_headers={"x-oss-meta-owner": "link", "x-oss-meta-link-only": "l"},
+    )
+    got = expect(oss.request(method, link), rule)
+    expect_header(got, rule, "x-oss-meta-owner", "link")
+    expect_header(got, rule, "x-oss-meta-link-only", "l")
+    if got.header("x-oss-meta-target-only") is not None:
+        fail(rule, got, "the target's x-oss-meta-target-only came back through the link")
+
+
+@pytest.mark.rule("symlink.read.link-content-type")
+@pytest.mark.parametrize("method", METHODS)
+def test_link_content_type(oss, new_key, rule, method):
+    link, _ = make_link(
+        oss, new_key, target_headers={"Content-Type": "image/png"}, link_headers={"Content-Type": "text/plain"}
+    )
+    got = expect(oss.request(method, link), rule)
+    expect_header(got, rule, "Content-Type", "text/plain")
+
+
+@pytest.mark.rule("symlink.read.target-missing")
+@pytest.mark.parametrize("method", METHODS)
+def test_missing_target(oss, new_key, rule, method):
+    link = new_key("link")
+    oss.put_symlink(link, new_key("absent"))
+    expect(oss.request(method, link), rule)
+
+
+@pytest.mark.rule("symlink.read.range")
+@given(data=st.binary(min_size=2, max_size=300), bounds=st.tuples(st.floats(0, 1), st.floats(0, 1)))
+def test_range_through_link(oss, new_key, rule, data, bounds):
+    first, last = sorted(int(b * (len(data) - 1)) for b in bounds)
+    link, _ = make_link(oss, new_key, data)
+    got = expect(oss.get_object(link, {"Range": f"bytes={first}-{last}"}), rule)
+    expect_header(got, rule, "Content-Range", f"bytes {first}-{last}/{len(data)}")
+    expect_equal(rule, got, "ranged body through the link", got.body, data[first : last + 1])
+
+
+# (header, which ETag it carries, expected status). The link's own ETag must not count as a match.
+ETAG_CASES = [
+    ("If-Match", "target", 200),
+    ("If-Match", "link", 412),
+    ("If-None-Match", "target", 304),
+    ("If-None-Match", "link", 200),
+]
+
+
+@pytest.mark.rule("symlink.read.etag-conditionals")
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(("header", "which", "status"), ETAG_CASES)
+def test_etag_conditionals(oss, new_key, rule, method, header, which, status):
+    link, target = make_link(oss, new_key, b"conditional data")
+    etags = {
+        "target": expect_header(oss.head_object(target), rule, "ETag"),
+        "link": expect_header(oss.get_symlink(link), rule, "ETag"),
+    }
+    got = oss.request(method, link, headers={header: etags[which]})
+    expect(got, rule, status=status, codes=None if status == 412 and method == "GET" else ())
+
+
+# (header, compared with which time, expected status) when link and target differ by about a second.
+TIME_CASES = [
+    ("If-Modified-Since", "earlier", 200),
+    ("If-Modified-Since", "later", 304),
+    ("If-Unmodified-Since", "earlier", 412),
+    ("If-Unmodified-Since", "later", 200),
+]
+
+
+@pytest.mark.rule("symlink.read.time-conditionals")
+@pytest.mark.parametrize("first", ["target", "link"])
+@pytest.mark.parametrize(("header", "which", "status"), TIME_CASES)
+def test_time_conditionals(oss, new_key, rule, first, header, which, status):
+    link, target = make_link_and_target_apart(oss, new_key, first)
+    times = sorted([last_modified(oss.get_symlink(link), rule), last_modified(oss.head_object(target), rule)])
+    when = times[0] if which == "earlier" else times[1]
+    got = oss.get_object(link, {header: format_datetime(when, usegmt=True)})
+    expect(got, rule, status=status, codes=None if status == 412 else ())
+
+
+@pytest.mark.rule("symlink.read.object-meta-is-link")
+def test_object_meta_reports_link(oss, new_key, rule):
+    data = b"x" * 4096  # far longer than any target name, so sizes cannot coincide
+    link, target = make_link(oss, new_key, data)
+    target_etag = expect_header(oss.head_object(target), rule, "ETag")
+    link_etag = expect_header(expect(oss.get_symlink(link), rule), rule, "ETag")
+    got = expect(oss.get_object_meta(link), rule)
+    expect_header(got, rule, "ETag", link_etag)
+    if got.header("ETag") == target_etag or got.header("Content-Length") == str(len(data)):
+        fail(rule, got, "GetObjectMeta on a link reported the target's ETag or size")
+
+
+@pytest.mark.rule("symlink.read.current-target")
+@pytest.mark.parametrize("method", METHODS)
+def test_resolves_to_current_target(oss, new_key, rule, method):
+    link, target = make_link(oss, new_key, b"old")
+    oss.get_object(link)  # read once first: a server caching the resolved target must notice the change
+    new = expect(oss.put_object(target, b"new data"), rule)
+    got = expect(oss.request(method, link), rule)
+    expect_header(got, rule, "ETag", expect_header(new, rule, "ETag"))
+    if method == "GET":
+        expect_equal(rule, got, "body after the target was overwritten", got.body, b"new data")
