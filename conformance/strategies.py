@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 PROFILES = ("ci", "default", "thorough")
 
 # No deadline: a network round trip is not the code under test. Fewer examples in CI.
-_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-               print_blob=True)
+_COMMON = dict(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], print_blob=True
+)
 settings.register_profile("ci", max_examples=12, **_COMMON)
 settings.register_profile("default", max_examples=50, **_COMMON)
 settings.register_profile("thorough", max_examples=400, **_COMMON)
@@ -45,6 +46,25 @@ def targets() -> st.SearchStrategy[str]:
     return key_suffixes()
 
 
+# Printable ASCII that means the same raw or percent-decoded: no '%' (an escape) and no '+' (a space to
+# form decoders). What the V2 SDKs, which send the target unencoded, can rely on (OSS-FACTS 1.7).
+_RAW_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "%+")
+
+
+def raw_ascii_targets() -> st.SearchStrategy[str]:
+    """Targets a client may send without encoding: printable ASCII without % and +, inner spaces only
+    (HTTP strips blanks around a header value)."""
+    word = st.text(st.sampled_from(_RAW_SAFE), min_size=1, max_size=12)
+    return st.lists(word, min_size=1, max_size=3).map(" ".join).filter(lambda s: not s.startswith(("/", "\\")))
+
+
+def padded_key(key: str, size: int, filler: str = "x") -> str:
+    """`key` followed by `filler` until its UTF-8 form is at least `size` bytes (for name-length rules)."""
+    missing = max(0, size - len(key.encode()))
+    step = len(filler.encode())
+    return key + filler * (-(-missing // step))
+
+
 # ---------------------------------------------------------------- metadata
 
 META_LIMIT = 8192  # bytes of x-oss-meta-* names plus values (OSS-FACTS 1.2; boundary ambiguous)
@@ -54,13 +74,40 @@ _META_NAME = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-"), m
 _META_VALUE = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=0, max_size=64)
 
 
-def meta_size(meta: dict[str, str]) -> int:
-    return sum(len(f"x-oss-meta-{k}".encode()) + len(v.encode()) for k, v in meta.items())
+def meta_size(meta: dict[str, str], *, count_prefix: bool = True) -> int:
+    """Bytes of names plus values; the documents do not say whether 'x-oss-meta-' counts, hence the switch."""
+    prefix = "x-oss-meta-" if count_prefix else ""
+    return sum(len(f"{prefix}{k}".encode()) + len(v.encode()) for k, v in meta.items())
+
+
+def meta_headers(meta: dict[str, str]) -> dict[str, str]:
+    """The request headers that carry `meta` (names as generated: lower case)."""
+    return {f"x-oss-meta-{k}": v for k, v in meta.items()}
+
+
+def meta_totalling(total: int, *, count_prefix: bool, entries: int = 5) -> dict[str, str]:
+    """Metadata of exactly `total` bytes under one way of counting, spread over a few headers so that no
+    single header line reaches a front end's line limit. Both countings are offered so a boundary test can
+    pick the one that makes its claim hold whichever way the server counts."""
+    names = [f"b{i}" for i in range(entries)]
+    room = total - meta_size(dict.fromkeys(names, ""), count_prefix=count_prefix)
+    sizes = [room // entries + (1 if i < room % entries else 0) for i in range(entries)]
+    return {name: "v" * size for name, size in zip(names, sizes, strict=True)}
 
 
 def meta_below_cap(limit: int = META_LIMIT * 3 // 4) -> st.SearchStrategy[dict[str, str]]:
     """User metadata clearly under the 8 KB cap (so the ambiguous boundary plays no part)."""
     return st.dictionaries(_META_NAME, _META_VALUE, min_size=1, max_size=12).filter(lambda m: meta_size(m) <= limit)
+
+
+# HTTP token characters (RFC 9110) outside [A-Za-z0-9-]: legal in a header name, not in a meta name.
+_TOKEN_EXTRA = "_.!#$&'*+^`|~"
+
+
+def invalid_meta_names() -> st.SearchStrategy[str]:
+    """Meta names (after 'x-oss-meta-') that hold at least one character OSS does not allow (OSS-FACTS 1.2)."""
+    part = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-"), max_size=6)
+    return st.tuples(part, st.text(st.sampled_from(_TOKEN_EXTRA), min_size=1, max_size=2), part).map("".join)
 
 
 def meta_above_cap(minimum: int = META_LIMIT * 5 // 4) -> st.SearchStrategy[dict[str, str]]:
@@ -72,7 +119,7 @@ def meta_above_cap(minimum: int = META_LIMIT * 5 // 4) -> st.SearchStrategy[dict
 # ---------------------------------------------------------------- storage classes
 
 LINK_STORAGE_CLASSES = ("Standard", "IA", "Archive")  # documented for PutSymlink (OSS-FACTS 1.2)
-ALL_STORAGE_CLASSES = LINK_STORAGE_CLASSES + ("ColdArchive", "DeepColdArchive")
+ALL_STORAGE_CLASSES = (*LINK_STORAGE_CLASSES, "ColdArchive", "DeepColdArchive")
 
 
 def invalid_storage_classes() -> st.SearchStrategy[str]:
@@ -83,3 +130,15 @@ def invalid_storage_classes() -> st.SearchStrategy[str]:
     )
     words = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=20)
     return st.one_of(variants, words).filter(lambda v: v not in ALL_STORAGE_CLASSES)
+
+
+# ---------------------------------------------------------------- other request headers
+
+
+def invalid_forbid_overwrite_values() -> st.SearchStrategy[str]:
+    """x-oss-forbid-overwrite values other than true/false. Case variants (TRUE, False) are left out: whether
+    OSS compares case-insensitively is not documented."""
+    words = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=10)
+    return st.one_of(st.sampled_from(["1", "0", "yes", "no", "on", "truee"]), words).filter(
+        lambda v: v.lower() not in ("true", "false")
+    )
