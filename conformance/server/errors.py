@@ -52,16 +52,25 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
     "InvalidEncodingType": ErrorSpec(400, "The encoding type is invalid.", PLACEHOLDER_EC),
     "InvalidRequest": ErrorSpec(400, "Invalid request.", PLACEHOLDER_EC),
     # object state
-    "FileAlreadyExists": ErrorSpec(409, "The object you specified already exists and can not be overwritten.", "0026-00000002"),
-    "FileImmutable": ErrorSpec(409, "Object is protected by a retention policy and can not be changed.", PLACEHOLDER_EC),
+    "FileAlreadyExists": ErrorSpec(
+        409, "The object you specified already exists and can not be overwritten.", "0026-00000002"
+    ),
+    "FileImmutable": ErrorSpec(
+        409, "Object is protected by a retention policy and can not be changed.", PLACEHOLDER_EC
+    ),
     "ObjectNotAppendable": ErrorSpec(409, "The object is not appendable.", "0026-00000017"),
     "PositionNotEqualToLength": ErrorSpec(409, "Position is not equal to file length.", PLACEHOLDER_EC),
     "InvalidObjectState": ErrorSpec(403, "The operation is not valid for the object's state.", PLACEHOLDER_EC),
     "OperationNotSupported": ErrorSpec(400, "The operation is not supported for this resource.", PLACEHOLDER_EC),
-    "PreconditionFailed": ErrorSpec(412, "At least one of the pre-conditions you specified did not hold.", PLACEHOLDER_EC),
+    "PreconditionFailed": ErrorSpec(
+        412, "At least one of the pre-conditions you specified did not hold.", PLACEHOLDER_EC
+    ),
     "NotModified": ErrorSpec(304, "Not Modified.", PLACEHOLDER_EC),
     "MethodNotAllowed": ErrorSpec(405, "The specified method is not allowed against this resource.", PLACEHOLDER_EC),
-    "NotImplemented": ErrorSpec(501, "A header you provided implies functionality that is not implemented.", PLACEHOLDER_EC),
+    "InternalError": ErrorSpec(500, "We encountered an internal error. Please try again.", PLACEHOLDER_EC),
+    "NotImplemented": ErrorSpec(
+        501, "A header you provided implies functionality that is not implemented.", PLACEHOLDER_EC
+    ),
     # symlinks (OSS-FACTS 1.3, 2, 3.2)
     "NotSymlink": ErrorSpec(400, "The specified object is not a symlink.", "0043-00000101"),
     "SymlinkTargetNotExist": ErrorSpec(404, "The symlink target object does not exist.", "0026-00000012"),

@@ -46,7 +46,8 @@ class ObjectVersion:
         return len(self.data)
 
     def needs_restore(self) -> bool:
-        return self.storage_class in ARCHIVE_CLASSES and not self.restored
+        """An archived object's bytes are unreadable until restored; a link has no bytes of its own."""
+        return not self.is_link and self.storage_class in ARCHIVE_CLASSES and not self.restored
 
 
 def content_digest(data: bytes) -> tuple[str, str, int]:

@@ -138,7 +138,7 @@ class Store:
             version = replace(version, version_id=version_id, last_modified=version.last_modified or int(time.time()))
             if bucket.versioning:
                 kept = [v for v in bucket.objects.get(version.key, []) if v.version_id != version_id]
-                bucket.objects[version.key] = kept + [version]
+                bucket.objects[version.key] = [*kept, version]
             else:
                 bucket.objects[version.key] = [version]
             self._save()

@@ -10,7 +10,7 @@ import calendar
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from email.utils import formatdate, parsedate_tz, mktime_tz
+from email.utils import formatdate, mktime_tz, parsedate_tz
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 

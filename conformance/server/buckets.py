@@ -1,0 +1,96 @@
+"""Bucket-level operations: versioning, ACL, bucket info, create/delete/head.
+
+Only what the suite and the SDK fixtures need (OSS-FACTS 8.2 lists the calls oss2's fixtures make).
+"""
+
+from __future__ import annotations
+
+import re
+
+from conformance.server.attributes import BUCKET_ACLS, OBJECT_CLASSES
+from conformance.server.context import Context
+from conformance.server.errors import OssError, invalid_argument
+from conformance.server.request import Request, Response
+from conformance.server.subresources import acl_policy, owner_element, xml_reply
+from conformance.server.xmlutil import child_text, element, iso8601, parse_xml
+
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+
+
+def get_versioning(ctx: Context, request: Request) -> Response:
+    bucket = ctx.store.bucket(request.bucket or "")
+    status = [element("Status", bucket.versioning)] if bucket.versioning else []
+    return xml_reply("VersioningConfiguration", status)
+
+
+def put_versioning(ctx: Context, request: Request) -> Response:
+    bucket = ctx.store.bucket(request.bucket or "")
+    root = parse_xml(request.body)
+    if root is None or root.tag != "VersioningConfiguration":
+        raise OssError("MalformedXML")
+    status = child_text(root, "Status")
+    if status not in ("Enabled", "Suspended"):
+        raise OssError("MalformedXML", extras={"ErrorDetail": "Status must be Enabled or Suspended."})
+    ctx.store.configure_bucket(bucket.name, versioning=status)
+    return Response(200)
+
+
+def get_bucket_acl(ctx: Context, request: Request) -> Response:
+    bucket = ctx.store.bucket(request.bucket or "")
+    return xml_reply("AccessControlPolicy", acl_policy(bucket.acl))
+
+
+def _bucket_acl(request: Request) -> str:
+    value = request.header("x-oss-acl") or "private"
+    if value not in BUCKET_ACLS:
+        raise invalid_argument("no such bucket access control exists", name="x-oss-acl", value=value)
+    return value
+
+
+def put_bucket_acl(ctx: Context, request: Request) -> Response:
+    bucket = ctx.store.bucket(request.bucket or "")
+    ctx.store.configure_bucket(bucket.name, acl=_bucket_acl(request))
+    return Response(200)
+
+
+def get_bucket_info(ctx: Context, request: Request) -> Response:
+    bucket = ctx.store.bucket(request.bucket or "")
+    region = ctx.credentials.region
+    info = [
+        element("Name", bucket.name),
+        element("CreationDate", iso8601(bucket.created)),
+        element("ExtranetEndpoint", request.host),
+        element("IntranetEndpoint", request.host),
+        element("Location", f"oss-{region}"),
+        element("Region", region),
+        element("StorageClass", bucket.storage_class),
+        element("Versioning", bucket.versioning or "Disabled"),
+        owner_element(),
+        element("AccessControlList", [element("Grant", bucket.acl)]),
+        element("ServerSideEncryptionRule", [element("SSEAlgorithm", "None")]),
+    ]
+    return xml_reply("BucketInfo", [element("Bucket", info)])
+
+
+def create_bucket(ctx: Context, request: Request) -> Response:
+    name = request.bucket or ""
+    if not BUCKET_NAME.match(name):
+        raise OssError("InvalidBucketName", extras={"BucketName": name})
+    storage_class = "Standard"
+    root = parse_xml(request.body) if request.body else None
+    if root is not None:
+        storage_class = child_text(root, "StorageClass") or storage_class
+    if storage_class not in OBJECT_CLASSES:
+        raise invalid_argument("The storage class is invalid.", name="StorageClass", value=storage_class)
+    ctx.store.create_bucket(name, _bucket_acl(request), storage_class)
+    return Response(200, {"Location": f"/{name}"})
+
+
+def delete_bucket(ctx: Context, request: Request) -> Response:
+    ctx.store.delete_bucket(request.bucket or "")
+    return Response(204)
+
+
+def head_bucket(ctx: Context, request: Request) -> Response:
+    ctx.store.bucket(request.bucket or "")
+    return Response(200)

@@ -1,0 +1,130 @@
+"""The HTTP front: read a request, authenticate, dispatch, and write the reply the way OSS does.
+
+Every reply carries x-oss-request-id, Date, Server: AliyunOSS and Content-Length (keep-alive needs it).
+Errors are XML with x-oss-ec; HEAD errors have no body and carry the base64 error XML in x-oss-err
+(OSS-FACTS 6.1). Header bytes are treated as UTF-8 both ways, since metadata values may be UTF-8.
+"""
+
+from __future__ import annotations
+
+import base64
+import socketserver
+import sys
+import traceback
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from conformance.server.auth import authenticate
+from conformance.server.context import Context
+from conformance.server.errors import OssError, error_xml
+from conformance.server.request import Response, build_request
+from conformance.server.router import dispatch
+from conformance.server.xmlutil import http_date
+
+
+def _as_utf8(value: str) -> str:
+    """http.server decodes header bytes as Latin-1; recover UTF-8 text when the bytes are UTF-8."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
+def error_response(ctx: Context, error: OssError, request_id: str, host: str, head: bool) -> Response:
+    body = error_xml(error, request_id, host)
+    headers = {"Content-Type": "application/xml", "x-oss-ec": error.ec or "", **error.headers}
+    if error.status == 304:
+        return Response(304, dict(error.headers), b"", 0)
+    if head:
+        if not ctx.quirks.has("head-error-without-x-oss-err"):
+            headers["x-oss-err"] = base64.b64encode(body).decode()
+        return Response(error.status or 500, headers, b"", 0)
+    return Response(error.status or 500, headers, body)
+
+
+class OssRequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "AliyunOSS"
+    server: OssHTTPServer
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    do_HEAD = do_PUT = do_POST = do_DELETE = do_OPTIONS = do_PATCH = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.server.context.verbose:
+            super().log_message(format, *args)
+
+    def _lower_headers(self) -> dict[str, str]:
+        names = dict.fromkeys(name.lower() for name in self.headers)
+        return {name: _as_utf8(",".join(self.headers.get_all(name) or [])) for name in names}
+
+    def _read_body(self, headers: dict[str, str]) -> bytes:
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            return self._read_chunked()
+        length = int(headers.get("content-length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _read_chunked(self) -> bytes:
+        chunks = []
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+
+    def _handle(self) -> None:
+        ctx = self.server.context
+        request_id = ctx.next_request_id()
+        headers = self._lower_headers()
+        head = self.command == "HEAD"
+        try:
+            body = self._read_body(headers)
+        except ValueError:
+            self.close_connection = True  # the framing is broken; the connection cannot be reused
+            body = b""
+        try:
+            request = build_request(self.command, self.path, headers, body, ctx.store.has_bucket)
+            authenticate(request, ctx.credentials)
+            response = dispatch(ctx, request)
+        except OssError as error:
+            response = error_response(ctx, error, request_id, headers.get("host", ""), head)
+        except Exception:  # a server bug must still produce a well-formed reply
+            traceback.print_exc(file=sys.stderr)
+            response = error_response(ctx, OssError("InternalError"), request_id, headers.get("host", ""), head)
+        self._send(response, request_id, head)
+
+    def _send(self, response: Response, request_id: str, head: bool) -> None:
+        length = response.content_length if response.content_length is not None else len(response.body)
+        lines = [f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}"]
+        common = {
+            "Server": "AliyunOSS",
+            "Date": http_date(),
+            "Content-Length": str(length),
+            "Connection": "close" if self.close_connection else "keep-alive",
+            "x-oss-request-id": request_id,
+        }
+        lines += [f"{name}: {value}" for name, value in {**common, **response.headers}.items()]
+        payload = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+        try:
+            self.wfile.write(payload if head else payload + response.body)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        self.log_request(response.status, length)
+
+
+class OssHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    context: Context
+
+    def server_bind(self) -> None:
+        # Skip HTTPServer.server_bind's getfqdn(): a reverse DNS lookup is traffic off loopback.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)

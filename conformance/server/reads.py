@@ -1,0 +1,168 @@
+"""GetObject, HeadObject and GetObjectMeta, including reading through a symlink.
+
+Sources: OSS-FACTS 3 (through a link: target bytes, Content-Length/ETag/Content-MD5 from the target,
+Last-Modified = max(link, target), everything else from the link; SymlinkTargetNotExist, InvalidTargetType,
+InvalidObjectState; both ACLs must allow), 3.3 (GetObjectMeta reports the link itself), 3.4 (range and
+conditionals), 2 (delete markers).
+"""
+
+from __future__ import annotations
+
+from conformance.server.attributes import check_key
+from conformance.server.conditions import check_conditions, parse_range
+from conformance.server.context import Context
+from conformance.server.errors import OssError
+from conformance.server.model import APPENDABLE, Bucket, ObjectVersion
+from conformance.server.request import Request, Response
+from conformance.server.xmlutil import http_date
+
+PUBLIC_READ_ACLS = ("public-read", "public-read-write")
+RESPONSE_OVERRIDES = {
+    "response-content-type": "Content-Type",
+    "response-content-language": "Content-Language",
+    "response-expires": "Expires",
+    "response-cache-control": "Cache-Control",
+    "response-content-disposition": "Content-Disposition",
+    "response-content-encoding": "Content-Encoding",
+}
+
+
+def require_key(request: Request) -> str:
+    if request.key_error:
+        raise request.key_error
+    return check_key(request.key or "")
+
+
+def version_headers(bucket: Bucket, version: ObjectVersion) -> dict[str, str]:
+    return {"x-oss-version-id": version.version_id} if bucket.versioning else {}
+
+
+def select_version(ctx: Context, bucket: Bucket, key: str, version_id: str | None) -> ObjectVersion:
+    """The requested version (current when no versionId); delete markers answer as OSS does."""
+    if version_id is None:
+        version = ctx.store.current(bucket.name, key)
+        if version is None:
+            raise OssError("NoSuchKey", extras={"Key": key})
+        if version.delete_marker:
+            marker = {"x-oss-delete-marker": "true", "x-oss-version-id": version.version_id}
+            raise OssError("NoSuchKey", extras={"Key": key}, headers=marker)
+        return version
+    version = ctx.store.version(bucket.name, key, version_id)
+    if version is None:
+        raise OssError("NoSuchVersion", extras={"Key": key, "VersionId": version_id})
+    if version.delete_marker:
+        headers = {"x-oss-delete-marker": "true", "x-oss-version-id": version_id, "Allow": "DELETE"}
+        raise OssError("MethodNotAllowed", extras={"Method": "GET", "ResourceType": "DeleteMarker"}, headers=headers)
+    return version
+
+
+def resolve_link(ctx: Context, bucket: Bucket, link: ObjectVersion) -> ObjectVersion:
+    """The current version of a link's target (OSS-FACTS 4: links resolve to the current version)."""
+    if not link.is_link:
+        return link
+    target = ctx.store.current(bucket.name, link.target or "")
+    if target is None or target.delete_marker:
+        raise OssError("SymlinkTargetNotExist", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
+    if target.is_link:
+        raise OssError("InvalidTargetType", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
+    return target
+
+
+def check_anonymous_read(request: Request, bucket: Bucket, version: ObjectVersion | None) -> None:
+    """Anonymous reads need an effective public-read ACL (`default` inherits the bucket's)."""
+    if not request.anonymous:
+        return
+    acl = bucket.acl if version is None or version.acl == "default" else version.acl
+    if acl not in PUBLIC_READ_ACLS:
+        raise OssError("AccessDenied")
+
+
+def object_headers(bucket: Bucket, shown: ObjectVersion, content: ObjectVersion) -> dict[str, str]:
+    """Headers of GET/HEAD: `shown` is what was addressed (maybe a link), `content` supplies the bytes."""
+    headers = {
+        "Content-Type": shown.content_type,
+        "ETag": content.etag,
+        "Last-Modified": http_date(max(shown.last_modified, content.last_modified)),
+        "Accept-Ranges": "bytes",
+        "x-oss-object-type": shown.object_type,
+        "x-oss-storage-class": shown.storage_class,
+        "x-oss-hash-crc64ecma": str(content.crc64),
+    }
+    if content.content_md5:
+        headers["Content-MD5"] = content.content_md5
+    headers.update(shown.http_headers)
+    headers.update(shown.meta)
+    headers.update(version_headers(bucket, shown))
+    if shown.tags:
+        headers["x-oss-tagging-count"] = str(len(shown.tags))
+    if shown.object_type == APPENDABLE:
+        headers["x-oss-next-append-position"] = str(shown.size)
+    if shown.restored:
+        headers["x-oss-restore"] = 'ongoing-request="false", expiry-date="Fri, 31 Dec 2100 00:00:00 GMT"'
+    return headers
+
+
+def addressed(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion]:
+    """The bucket and the version the request names, with an anonymous caller's read permission checked."""
+    key = require_key(request)
+    bucket = ctx.store.bucket(request.bucket or "")
+    current = ctx.store.current(bucket.name, key)
+    if current is None or current.delete_marker:
+        check_anonymous_read(request, bucket, None)  # a missing key has the bucket's ACL: no existence oracle
+    shown = select_version(ctx, bucket, key, request.param("versionId"))
+    check_anonymous_read(request, bucket, shown)
+    return bucket, shown
+
+
+def _locate(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion, ObjectVersion]:
+    """(bucket, addressed version, version with the bytes) with permissions checked link-first."""
+    bucket, shown = addressed(ctx, request)
+    try:
+        content = resolve_link(ctx, bucket, shown)
+    except OssError:
+        check_anonymous_read(request, bucket, None)  # likewise for a missing or unusable target
+        raise
+    check_anonymous_read(request, bucket, content)  # the stricter of link and target wins
+    return bucket, shown, content
+
+
+def read_object(ctx: Context, request: Request) -> Response:
+    """GetObject and HeadObject."""
+    head = request.method == "HEAD"
+    bucket, shown, content = _locate(ctx, request)
+    if content.needs_restore() and not head:  # HEAD of an unrestored Archive object succeeds [choice]
+        raise OssError("InvalidObjectState", extras={"Key": shown.key})
+    headers = object_headers(bucket, shown, content)
+    last_modified = max(shown.last_modified, content.last_modified)
+    check_conditions(request, content.etag, last_modified)
+    for param, header in RESPONSE_OVERRIDES.items():
+        if request.param(param) is not None and not head:
+            headers[header] = request.param(param) or ""
+    byte_range = parse_range(request.header("range"), content.size)
+    if byte_range is None:
+        return Response(200, headers, b"" if head else content.data, content.size if head else None)
+    first, last = byte_range
+    headers["Content-Range"] = f"bytes {first}-{last}/{content.size}"
+    body = content.data[first : last + 1]
+    return Response(206, headers, b"" if head else body, len(body) if head else None)
+
+
+def get_object_meta(ctx: Context, request: Request) -> Response:
+    """HEAD ?objectMeta: the addressed object itself, never the link's target (OSS-FACTS 3.3)."""
+    bucket, shown = addressed(ctx, request)
+    described = shown
+    if ctx.quirks.has("objectmeta-follows-link"):
+        described = resolve_link(ctx, bucket, shown)
+    headers = {
+        "ETag": described.etag,
+        "Last-Modified": http_date(described.last_modified),
+        **version_headers(bucket, shown),
+    }
+    return Response(200, headers, b"", stored_size(described))
+
+
+def stored_size(version: ObjectVersion) -> int:
+    """A link's size is the length of its target name (OSS-FACTS 7: storage ~ target path) [choice]."""
+    if version.is_link:
+        return len((version.target or "").encode("utf-8", "surrogateescape"))
+    return version.size

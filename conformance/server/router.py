@@ -1,0 +1,127 @@
+"""Which operation answers a request: by level (service, bucket, object), method and sub-resource.
+
+Sub-resources decide the operation (`?symlink` and `?symlink=` alike); other query parameters are ignored,
+as OSS ignores them. Known OSS features this server does not model answer 501 NotImplemented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conformance.server import buckets, deletes, listing, reads, subresources, symlinks, writes
+from conformance.server.context import Context
+from conformance.server.errors import OssError
+from conformance.server.request import Request, Response
+
+Operation = Callable[[Context, Request], Response]
+Routes = dict[str, list[tuple[str | None, Operation]]]
+
+
+def put_or_copy(ctx: Context, request: Request) -> Response:
+    if request.header("x-oss-copy-source") is not None:
+        return writes.copy_object(ctx, request)
+    return writes.put_object(ctx, request)
+
+
+OBJECT_ROUTES: Routes = {
+    "GET": [
+        ("symlink", symlinks.get_symlink),
+        ("acl", subresources.get_object_acl),
+        ("tagging", subresources.get_object_tagging),
+        (None, reads.read_object),
+    ],
+    "HEAD": [("objectMeta", reads.get_object_meta), (None, reads.read_object)],
+    "PUT": [
+        ("symlink", symlinks.put_symlink),
+        ("acl", subresources.put_object_acl),
+        ("tagging", subresources.put_object_tagging),
+        (None, put_or_copy),
+    ],
+    "POST": [("append", writes.append_object), ("restore", subresources.restore_object)],
+    "DELETE": [("tagging", subresources.delete_object_tagging), (None, deletes.delete_object)],
+}
+
+BUCKET_ROUTES: Routes = {
+    "GET": [
+        ("versioning", buckets.get_versioning),
+        ("acl", buckets.get_bucket_acl),
+        ("versions", listing.list_versions),
+        ("bucketInfo", buckets.get_bucket_info),
+        (None, listing.list_objects),
+    ],
+    "HEAD": [(None, buckets.head_bucket)],
+    "PUT": [("versioning", buckets.put_versioning), ("acl", buckets.put_bucket_acl), (None, buckets.create_bucket)],
+    "POST": [("delete", deletes.delete_multiple)],
+    "DELETE": [(None, buckets.delete_bucket)],
+}
+
+SERVICE_ROUTES: Routes = {"GET": [(None, listing.list_buckets)]}
+
+# What an anonymous caller may attempt; the operation then checks the effective ACL (OSS-FACTS 3.2).
+ANONYMOUS_OPERATIONS = frozenset({reads.read_object, symlinks.get_symlink})
+
+# Sub-resources that only make sense on an object: on a bare bucket they mean an empty object name.
+OBJECT_ONLY = ("symlink", "objectMeta", "append", "restore")
+
+UNSUPPORTED = frozenset(
+    [
+        "uploads",
+        "uploadId",
+        "partNumber",
+        "cors",
+        "lifecycle",
+        "logging",
+        "website",
+        "referer",
+        "policy",
+        "live",
+        "worm",
+        "wormId",
+        "wormExtend",
+        "encryption",
+        "replication",
+        "inventory",
+        "qos",
+        "requestPayment",
+        "x-oss-process",
+        "comp",
+        "stat",
+        "location",
+        "cname",
+        "transferAcceleration",
+        "resourceGroup",
+        "style",
+        "metaQuery",
+        "objectInfo",
+        "callback",
+    ]
+)
+BUCKET_UNSUPPORTED = frozenset({"tagging"})
+
+
+def _pick(routes: Routes, request: Request) -> Operation:
+    for subresource, operation in routes.get(request.method, []):
+        if subresource is None or request.has(subresource):
+            return operation
+    raise OssError("MethodNotAllowed", extras={"Method": request.method})
+
+
+def _routes(request: Request) -> Routes:
+    if request.bucket is None:
+        return SERVICE_ROUTES
+    if request.key is None and any(request.has(name) for name in OBJECT_ONLY):
+        request.key = ""  # e.g. `PUT /bucket/?symlink`: an object operation without a name
+    if request.key is None:
+        return BUCKET_ROUTES
+    return OBJECT_ROUTES
+
+
+def dispatch(ctx: Context, request: Request) -> Response:
+    routes = _routes(request)
+    unsupported = UNSUPPORTED | (BUCKET_UNSUPPORTED if routes is BUCKET_ROUTES else frozenset())
+    if any(request.has(name) for name in unsupported):
+        raise OssError("NotImplemented")
+    operation = _pick(routes, request)
+    if request.anonymous and operation not in ANONYMOUS_OPERATIONS:
+        raise OssError("AccessDenied", "Anonymous access is forbidden for this operation.")
+    return operation(ctx, request)

@@ -1,0 +1,109 @@
+"""ReferenceServer: the embedded OSS server, started in a daemon thread (or served by the CLI)."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from conformance.server.auth import Credentials
+from conformance.server.context import Context
+from conformance.server.http import OssHTTPServer, OssRequestHandler
+from conformance.server.quirks import Quirks
+from conformance.server.storage import Store
+
+DEFAULT_ACCESS_KEY_ID = "test-access-key-id"
+DEFAULT_ACCESS_KEY_SECRET = "test-access-key-secret"
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: the only addresses this server will bind."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class ReferenceServer:
+    """Starts with three buckets: `<bucket>` (plain), `<bucket>-versioned` (versioning Enabled) and
+    `<bucket>-worm` (a locked retention policy: existing objects cannot be overwritten or deleted)."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        bucket: str = "oss-conformance",
+        access_key_id: str = DEFAULT_ACCESS_KEY_ID,
+        access_key_secret: str = DEFAULT_ACCESS_KEY_SECRET,
+        region: str = "cn-hangzhou",
+        quirks: Iterable[str] = (),
+        data_dir: str | None = None,
+        verbose: bool = False,
+    ) -> None:
+        if not is_loopback(host):
+            raise ValueError(f"refusing to listen on {host!r}: only loopback addresses are allowed")
+        self.host, self.port, self.bucket = host, port, bucket
+        store = Store(data_dir)
+        store.ensure_bucket(bucket)
+        store.ensure_bucket(f"{bucket}-versioned", versioning="Enabled")
+        store.ensure_bucket(f"{bucket}-worm", worm=True)
+        self.context = Context(store, Credentials(access_key_id, access_key_secret, region), Quirks(quirks), verbose)
+        self._httpd: OssHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def quirks(self) -> Quirks:
+        return self.context.quirks
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def buckets(self) -> dict[str, dict[str, Any]]:
+        """Bucket name -> features: versioning (None/"Enabled"/"Suspended"), worm, acl."""
+        return {
+            b.name: {"versioning": b.versioning, "worm": b.worm, "acl": b.acl} for b in self.context.store.buckets()
+        }
+
+    def bind(self) -> None:
+        """Open the listening socket (resolving port 0) without serving yet."""
+        server_class = OssHTTPServer
+        if ":" in self.host:
+            server_class = type("OssHTTPServer6", (OssHTTPServer,), {"address_family": socket.AF_INET6})
+        self._httpd = server_class((self.host, self.port), OssRequestHandler)
+        self._httpd.context = self.context
+        self.port = self._httpd.server_address[1]
+
+    def serve_forever(self) -> None:
+        if self._httpd is None:
+            self.bind()
+        assert self._httpd is not None
+        self._httpd.serve_forever(poll_interval=0.2)
+
+    def start(self) -> ReferenceServer:
+        """Serve in a daemon thread; returns at once."""
+        self.bind()
+        self._thread = threading.Thread(target=self.serve_forever, name="oss-reference-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=10)
+        self._httpd.server_close()
+        self._httpd, self._thread = None, None
+
+    def __enter__(self) -> ReferenceServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

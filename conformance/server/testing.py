@@ -1,0 +1,102 @@
+"""A minimal signed HTTP client for the server's own tests (V1 or V4, path-style or virtual-host).
+
+Independent of conformance/client's real client on purpose: the server tests must not depend on the code
+they are meant to cross-check. Uses `requests` (a project dependency); the server itself never imports this.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from conformance.client import signing
+from conformance.server.xmlutil import http_date
+
+Query = Sequence[tuple[str, str]] | Mapping[str, str] | None
+
+
+def _pairs(query: Query) -> list[tuple[str, str]]:
+    if query is None:
+        return []
+    return list(query.items()) if isinstance(query, Mapping) else list(query)
+
+
+def encode_query(pairs: list[tuple[str, str]]) -> str:
+    return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" if v else quote(k, safe="") for k, v in pairs)
+
+
+class SignedClient:
+    def __init__(
+        self,
+        url: str,
+        access_key_id: str,
+        access_key_secret: str,
+        region: str = "cn-hangzhou",
+        version: str = "v1",
+        virtual_host: bool = False,
+    ) -> None:
+        self.url, self.version, self.region, self.virtual_host = url.rstrip("/"), version, region, virtual_host
+        self.access_key_id, self.access_key_secret = access_key_id, access_key_secret
+        self.session = requests.Session()
+
+    def _url_and_host(self, bucket: str | None, key: str | None) -> tuple[str, str]:
+        netloc = urlsplit(self.url).netloc
+        path = "/" + quote(key or "", safe="") if key is not None else "/"
+        if bucket and self.virtual_host:
+            return self.url + path, f"{bucket}.{netloc}"
+        if bucket:
+            return f"{self.url}/{bucket}{path}", netloc
+        return self.url + "/", netloc
+
+    def sign(self, method: str, bucket: str | None, key: str | None, headers: dict[str, str], pairs, skew: float = 0):
+        """Add date and Authorization headers in place."""
+        now = time.time() + skew
+        if self.version == "v4":
+            stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
+            headers.setdefault("x-oss-date", stamp)
+            headers.setdefault("x-oss-content-sha256", signing.UNSIGNED_PAYLOAD)
+            canonical = signing.v4_canonical_request(method, bucket, key, headers, pairs)
+            string_to_sign = signing.v4_string_to_sign(stamp, self.region, canonical)
+            signature = signing.v4_signature(self.access_key_secret, stamp[:8], self.region, string_to_sign)
+            headers["Authorization"] = signing.v4_authorization(self.access_key_id, stamp, self.region, (), signature)
+        else:
+            headers.setdefault("Date", http_date(now))
+            string_to_sign = signing.v1_string_to_sign(method, bucket, key, headers, pairs)
+            headers["Authorization"] = signing.v1_authorization(
+                self.access_key_id, self.access_key_secret, string_to_sign
+            )
+
+    def request(
+        self,
+        method: str,
+        bucket: str | None,
+        key: str | None = None,
+        query: Query = None,
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+        sign: bool = True,
+        skew: float = 0,
+        raw_query: str | None = None,
+    ) -> requests.Response:
+        """`raw_query` (e.g. "symlink=") is sent verbatim instead of the encoded `query`."""
+        pairs = _pairs(query)
+        url, host = self._url_and_host(bucket, key)
+        sent = dict(headers or {})
+        sent["Host"] = host
+        if sign:
+            signed_pairs = pairs if raw_query is None else _decoded(raw_query)
+            self.sign(method, bucket, key, sent, signed_pairs, skew)
+        query_text = raw_query if raw_query is not None else encode_query(pairs)
+        if query_text:
+            url += "?" + query_text
+        encoded = {name: value.encode("utf-8") for name, value in sent.items()}  # UTF-8 on the wire
+        return self.session.request(method, url, headers=encoded, data=body, allow_redirects=False, timeout=30)
+
+
+def _decoded(raw_query: str) -> list[tuple[str, str]]:
+    from conformance.server.request import parse_query
+
+    return parse_query(raw_query)
