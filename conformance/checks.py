@@ -26,7 +26,10 @@ def describe(reply: Reply) -> str:
         return f"{reply.status}"
     if reply.code is None:
         return f"{reply.status} with no OSS error Code ({reply.error.problem})"
-    details = [f"EC {reply.ec}" if reply.ec else "", f"request id {reply.error.request_id}" if reply.error.request_id else ""]
+    details = [
+        f"EC {reply.ec}" if reply.ec else "",
+        f"request id {reply.error.request_id}" if reply.error.request_id else "",
+    ]
     extra = ", ".join(d for d in details if d)
     return f"{reply.status} {reply.code}" + (f" ({extra})" if extra else "")
 
@@ -38,7 +41,9 @@ def _where(reply: Reply) -> str:
 def fail(rule: Rule, reply: Reply | None, what: str) -> None:
     """Raise the deviation; 501/NotImplemented become their own outcome."""
     if reply is not None and (reply.status == 501 or reply.code == "NotImplemented"):
-        raise NotImplementedByServer(f"[{rule.id}] {_where(reply)}: the server does not implement this ({describe(reply)})")
+        raise NotImplementedByServer(
+            f"[{rule.id}] {_where(reply)}: the server does not implement this ({describe(reply)})"
+        )
     prefix = f"[{rule.id}] " + (f"{_where(reply)}: " if reply is not None else "")
     raise ServerDeviation(prefix + what)
 

@@ -55,9 +55,15 @@ def _rules(argv: list[str]) -> int:
     registry = rules.registry()
     if args.format == "json":
         out = [
-            {**{k: getattr(r, k) for k in ("id", "title", "operation", "level", "evidence", "status", "code",
-                                           "capability", "note")},
-             "codes": list(r.codes), "sources": list(r.sources), "tests": tests.get(r.id, [])}
+            {
+                **{
+                    k: getattr(r, k)
+                    for k in ("id", "title", "operation", "level", "evidence", "status", "code", "capability", "note")
+                },
+                "codes": list(r.codes),
+                "sources": list(r.sources),
+                "tests": tests.get(r.id, []),
+            }
             for r in registry.values()
         ]
         json.dump(out, sys.stdout, indent=2, ensure_ascii=False)

@@ -68,8 +68,12 @@ class Harness:
 
         assert self.credentials is not None
         self.server = ReferenceServer(
-            host="127.0.0.1", port=0, bucket=self.profile.bucket, region=self.profile.region,
-            access_key_id=self.credentials.access_key_id, access_key_secret=self.credentials.access_key_secret,
+            host="127.0.0.1",
+            port=0,
+            bucket=self.profile.bucket,
+            region=self.profile.region,
+            access_key_id=self.credentials.access_key_id,
+            access_key_secret=self.credentials.access_key_secret,
             quirks=self.profile.quirks,
         )
         self.server.start()
@@ -166,13 +170,12 @@ class Harness:
     @staticmethod
     def _list(client: OssClient, query: list, tag: str) -> list:
         try:
-            reply = client.request("GET", None, query=query + [("max-keys", "1000")])
+            reply = client.request("GET", None, query=[*query, ("max-keys", "1000")])
             root = ElementTree.fromstring(reply.body) if reply.status == 200 and reply.body else None
-        except Exception:  # noqa: BLE001 - a sweep is best-effort by design; the per-key pass does not need it
+        except Exception:
             return []
         return [] if root is None else [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == tag]
 
 
 def _capability(purpose: str) -> str:
     return {"plain": "list", "versioned": "versioning", "worm": "worm"}[purpose]
-

@@ -20,6 +20,7 @@ BREAKER_LIMIT = 5  # consecutive tests without an answer before the run stops
 # Plugins of other concerns (results and expectations, stateful options), loaded with this one.
 pytest_plugins: list[str] = [
     "conformance.report.gate",
+    "conformance.stateful.pytest_stateful",
 ]
 
 
@@ -32,19 +33,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--addressing", choices=("path", "virtual-host"), help="URL style")
     group.addoption("--signature-version", choices=("v1", "v4"), help="OSS signature version")
     group.addoption("--key-prefix", help="prefix of every key the suite writes")
-    group.addoption("--hypothesis-profile-name", dest="oss_hypothesis_profile",
-                    choices=strategies.PROFILES, help="Hypothesis budget: ci, default or thorough")
-    group.addoption("--quirk", action="append", dest="oss_quirks",
-                    help="embedded server only: enable a deliberate deviation (repeatable)")
+    group.addoption(
+        "--hypothesis-profile-name",
+        dest="oss_hypothesis_profile",
+        choices=strategies.PROFILES,
+        help="Hypothesis budget: ci, default or thorough",
+    )
+    group.addoption(
+        "--quirk",
+        action="append",
+        dest="oss_quirks",
+        help="embedded server only: enable a deliberate deviation (repeatable)",
+    )
 
 
 def _profile(config: pytest.Config) -> Profile:
     option = config.option
     base = load(option.profile) if option.profile else Profile(source="<defaults>")
     return base.with_overrides(
-        endpoint=option.endpoint, bucket=option.bucket, region=option.region, addressing=option.addressing,
-        signature_version=option.signature_version, key_prefix=option.key_prefix,
-        hypothesis_profile=option.oss_hypothesis_profile, quirks=option.oss_quirks,
+        endpoint=option.endpoint,
+        bucket=option.bucket,
+        region=option.region,
+        addressing=option.addressing,
+        signature_version=option.signature_version,
+        key_prefix=option.key_prefix,
+        hypothesis_profile=option.oss_hypothesis_profile,
+        quirks=option.oss_quirks,
     )
 
 
@@ -79,8 +93,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(str(exc)) from None
     problem = harness.probe()
     if problem:
-        pytest.exit(f"oss-conformance: the endpoint {profile.endpoint} does not answer; nothing was tested.\n"
-                    f"  {problem}", returncode=3)
+        pytest.exit(
+            f"oss-conformance: the endpoint {profile.endpoint} does not answer; nothing was tested.\n  {problem}",
+            returncode=3,
+        )
 
 
 # ---------------------------------------------------------------- fixtures
@@ -142,8 +158,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
         item.user_properties.append(("rule", found.id))
         if found.capability and not profile.supports(found.capability):
-            item.add_marker(pytest.mark.skip(reason=f"not-applicable: profile {profile.name} declares no "
-                                                    f"{found.capability}"))
+            item.add_marker(
+                pytest.mark.skip(reason=f"not-applicable: profile {profile.name} declares no {found.capability}")
+            )
 
 
 def outcome_of(report: pytest.TestReport, excinfo: pytest.ExceptionInfo | None) -> str:
@@ -217,4 +234,3 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         for detail in entry["details"]:
             terminalreporter.write_line(f"  left: {detail}")
     terminalreporter.write_line(f"run {config.stash[RUN_ID_KEY]}: {left} keys left behind in total")
-

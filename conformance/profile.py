@@ -106,7 +106,9 @@ def _check_endpoint(source: str, endpoint: str) -> None:
     host = parts.hostname
     if not (host in LOOPBACK_HOSTS or host.startswith("127.")):
         raise _fail(
-            source, "endpoint", f"{host} is not a loopback address",
+            source,
+            "endpoint",
+            f"{host} is not a loopback address",
             "this build talks only to 127.0.0.0/8, localhost or ::1; tunnel a remote server to a local port",
         )
 

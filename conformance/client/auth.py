@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 import requests
 
@@ -33,7 +33,8 @@ def split_query(query: str) -> list[tuple[str, str]]:
     pairs = []
     for item in query.split("&") if query else []:
         name, _, value = item.partition("=")
-        pairs.append((unquote(name), unquote(value)))
+        # '+' is a space in a query, as servers decode it (requests encodes a space that way).
+        pairs.append((unquote_plus(name), unquote_plus(value)))
     return pairs
 
 
@@ -65,7 +66,7 @@ class OssAuth(requests.auth.AuthBase):
         self.credentials = credentials
         self.version = version
         self.region = region
-        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         now = self.clock()

@@ -102,9 +102,15 @@ class OssClient:
         """A client sharing session, transcript and written-key log, with some fields changed
         (bucket=..., auth=None for anonymous requests, auth=OssAuth(...) for other credentials)."""
         fields = dict(
-            endpoint=self.endpoint, bucket=self.bucket, auth=self.auth, namespace=self.namespace,
-            transcript=self.transcript, addressing=self.addressing, timeout=self.timeout,
-            written=self.written, session=self.session,
+            endpoint=self.endpoint,
+            bucket=self.bucket,
+            auth=self.auth,
+            namespace=self.namespace,
+            transcript=self.transcript,
+            addressing=self.addressing,
+            timeout=self.timeout,
+            written=self.written,
+            session=self.session,
         )
         fields.update(changes)
         return OssClient(**fields)
@@ -175,8 +181,14 @@ class OssClient:
         return self.request("DELETE", key, query=query, **kw)
 
     def put_symlink(
-        self, key: str, target: str | None, headers: Mapping[str, str] | None = None, *, encode: bool = True,
-        query_form: str | None = None, **kw
+        self,
+        key: str,
+        target: str | None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        encode: bool = True,
+        query_form: str | None = None,
+        **kw,
     ) -> Reply:
         """PUT ?symlink. The target is percent-encoded as the docs require unless encode=False;
         target=None omits the header; query_form "" sends `?symlink=` instead of `?symlink`."""
@@ -194,10 +206,12 @@ class OssClient:
         sent = {"x-oss-copy-source": f"/{source_bucket}/{quote(source_key, safe='')}", **(headers or {})}
         return self.request("PUT", key, headers=sent, **kw)
 
-    def append_object(self, key: str, position: int, data: bytes, headers: Mapping[str, str] | None = None,
-                      **kw) -> Reply:
-        return self.request("POST", key, query=[("append", None), ("position", str(position))], data=data,
-                            headers=headers, **kw)
+    def append_object(
+        self, key: str, position: int, data: bytes, headers: Mapping[str, str] | None = None, **kw
+    ) -> Reply:
+        return self.request(
+            "POST", key, query=[("append", None), ("position", str(position))], data=data, headers=headers, **kw
+        )
 
     def list_objects(self, **params: str) -> Reply:
         return self.request("GET", None, query=list(params.items()))

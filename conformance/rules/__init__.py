@@ -18,8 +18,7 @@ from importlib import resources
 LEVELS = ("MUST", "SHOULD", "MAY")
 EVIDENCE = ("documented", "sdk", "inferred")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
-FIELDS = {"id", "title", "operation", "level", "evidence", "sources", "status", "code", "codes", "capability",
-          "note"}
+FIELDS = {"id", "title", "operation", "level", "evidence", "sources", "status", "code", "codes", "capability", "note"}
 
 
 class RuleError(ValueError):
@@ -64,9 +63,17 @@ def _rule(raw: dict, origin: str) -> Rule:
         if not raw.get(name):
             raise RuleError(f"{origin}: rule {rid}: '{name}' is required")
     return Rule(
-        id=rid, title=raw["title"], operation=raw["operation"], level=raw["level"], evidence=raw["evidence"],
-        sources=tuple(raw.get("sources", ())), status=raw.get("status"), code=raw.get("code"),
-        codes=tuple(raw.get("codes", ())), capability=raw.get("capability"), note=raw.get("note", ""),
+        id=rid,
+        title=raw["title"],
+        operation=raw["operation"],
+        level=raw["level"],
+        evidence=raw["evidence"],
+        sources=tuple(raw.get("sources", ())),
+        status=raw.get("status"),
+        code=raw.get("code"),
+        codes=tuple(raw.get("codes", ())),
+        capability=raw.get("capability"),
+        note=raw.get("note", ""),
     )
 
 
