@@ -7,12 +7,14 @@ they are meant to cross-check. Uses `requests` (a project dependency); the serve
 from __future__ import annotations
 
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
 import requests
 
 from conformance.client import signing
+from conformance.server.request import parse_query
 from conformance.server.xmlutil import http_date
 
 Query = Sequence[tuple[str, str]] | Mapping[str, str] | None
@@ -87,7 +89,7 @@ class SignedClient:
         sent = dict(headers or {})
         sent["Host"] = host
         if sign:
-            signed_pairs = pairs if raw_query is None else _decoded(raw_query)
+            signed_pairs = pairs if raw_query is None else parse_query(raw_query)
             self.sign(method, bucket, key, sent, signed_pairs, skew)
         query_text = raw_query if raw_query is not None else encode_query(pairs)
         if query_text:
@@ -96,7 +98,18 @@ class SignedClient:
         return self.session.request(method, url, headers=encoded, data=body, allow_redirects=False, timeout=30)
 
 
-def _decoded(raw_query: str) -> list[tuple[str, str]]:
-    from conformance.server.request import parse_query
 
-    return parse_query(raw_query)
+
+def error_fields(body: bytes) -> dict[str, str]:
+    """The children of an <Error> body as a dict (tag -> text)."""
+    root = ET.fromstring(body)
+    assert root.tag == "Error", body
+    return {child.tag: child.text or "" for child in root}
+
+
+def client_for(server, version: str = "v1", **kwargs) -> SignedClient:
+    """A SignedClient with the server's own credentials."""
+    credentials = server.context.credentials
+    return SignedClient(
+        server.url, credentials.access_key_id, credentials.access_key_secret, credentials.region, version, **kwargs
+    )
