@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from . import rules, strategies
@@ -81,22 +83,30 @@ def pytest_configure_node(node) -> None:  # xdist: every worker writes under the
     node.workerinput["oss_run_id"] = node.config.stash[RUN_ID_KEY]
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    config = session.config
-    profile = config.stash[PROFILE_KEY]
-    if profile.embedded or hasattr(config, "workerinput"):
-        return
-    harness = Harness(profile, config.stash[RUN_ID_KEY], "probe")
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    """Before anything runs: a named endpoint that does not answer ends the run with one line (exit 3)."""
+    option = config.option
+    if getattr(option, "help", False) or getattr(option, "version", False) or option.collectonly:
+        return None
+    try:
+        profile = _profile(config)
+    except ProfileError:
+        return None  # pytest_configure reports it as a usage error
+    if profile.embedded:
+        return None
+    harness = Harness(profile, new_run_id(), "probe")
     try:
         harness.start()
     except ProfileError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        sys.stderr.write(f"ERROR: {exc}\n")
+        return pytest.ExitCode.USAGE_ERROR
     problem = harness.probe()
-    if problem:
-        pytest.exit(
-            f"oss-conformance: the endpoint {profile.endpoint} does not answer; nothing was tested.\n  {problem}",
-            returncode=3,
-        )
+    if problem is None:
+        return None
+    sys.stderr.write(
+        f"oss-conformance: the endpoint {profile.endpoint} does not answer; nothing was tested.\n  {problem}\n"
+    )
+    return 3
 
 
 # ---------------------------------------------------------------- fixtures
