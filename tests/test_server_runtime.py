@@ -1,0 +1,167 @@
+"""Reference server: lifecycle, persistence, concurrency, the serve CLI and the quirk registry."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from conformance.server import QUIRKS, ReferenceServer
+from conformance.server.quirks import Quirks
+from conformance.server.testing import client_for, error_fields
+
+BUCKET = "oss-conformance"
+
+
+def test_context_manager_and_buckets():
+    with ReferenceServer(bucket="demo") as srv:
+        assert srv.url.startswith("http://127.0.0.1:") and srv.port > 0
+        assert srv.buckets == {
+            "demo": {"versioning": None, "worm": False, "acl": "private"},
+            "demo-versioned": {"versioning": "Enabled", "worm": False, "acl": "private"},
+            "demo-worm": {"versioning": None, "worm": True, "acl": "private"},
+        }
+        assert client_for(srv).request("GET", "demo", None).status_code == 200
+
+
+def test_refuses_non_loopback_host():
+    with pytest.raises(ValueError, match="loopback"):
+        ReferenceServer(host="0.0.0.0")
+
+
+def test_persistence_across_restart(tmp_path):
+    with ReferenceServer(data_dir=str(tmp_path)) as srv:
+        client = client_for(srv)
+        client.request("PUT", BUCKET, "kept", body=b"still here")
+        client.request("PUT", BUCKET, "kept-link", query={"symlink": ""}, headers={"x-oss-symlink-target": "kept"})
+        client.request("PUT", f"{BUCKET}-versioned", "v", body=b"1")
+    with ReferenceServer(data_dir=str(tmp_path)) as srv:
+        client = client_for(srv)
+        assert client.request("GET", BUCKET, "kept-link").content == b"still here"
+        listing = client.request("GET", f"{BUCKET}-versioned", None, query={"versions": ""})
+        assert listing.content.count(b"<Version>") == 1
+    with ReferenceServer() as srv:  # without data_dir nothing carries over
+        assert client_for(srv).request("GET", BUCKET, "kept").status_code == 404
+
+
+def test_parallel_requests():
+    with ReferenceServer() as srv:
+        client = client_for(srv, "v4")
+
+        def work(index: int) -> tuple[int, bytes]:
+            local = client_for(srv, "v4")  # one session per thread
+            key = f"parallel/{index % 8}"
+            local.request("PUT", BUCKET, key, body=f"{index}".encode())
+            local.request("POST", BUCKET, "parallel/appended", query={"append": "", "position": "0"}, body=b"x")
+            reply = local.request("GET", BUCKET, key)
+            return reply.status_code, reply.content
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            results = list(pool.map(work, range(200)))
+        assert all(status == 200 and body.isdigit() for status, body in results)
+        # exactly one append at position 0 can win; the rest see PositionNotEqualToLength
+        assert client.request("GET", BUCKET, "parallel/appended").content == b"x"
+
+
+def test_forbid_overwrite_is_atomic():
+    with ReferenceServer() as srv:
+        barrier = threading.Barrier(12)
+
+        def attempt(index: int) -> int:
+            local = client_for(srv)
+            barrier.wait()
+            headers = {"x-oss-forbid-overwrite": "true"}
+            return local.request("PUT", BUCKET, "race", body=str(index).encode(), headers=headers).status_code
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            statuses = list(pool.map(attempt, range(12)))
+        assert sorted(statuses) == [200] + [409] * 11
+
+
+# ---------------------------------------------------------------- quirks
+
+
+def test_quirk_registry_shape():
+    assert "symlink-not-implemented" in QUIRKS
+    for name, quirk in QUIRKS.items():
+        assert quirk.name == name and quirk.mimics and quirk.breaks and quirk.description
+
+
+def test_unknown_quirk_lists_known_ones():
+    with pytest.raises(ValueError, match="symlink-not-implemented"):
+        Quirks(["no-such-quirk"])
+    assert Quirks(["symlink-not-implemented"]).has("symlink-not-implemented")
+
+
+def test_quirk_symlink_not_implemented():
+    with ReferenceServer(quirks=["symlink-not-implemented"]) as srv:
+        client = client_for(srv)
+        reply = client.request("PUT", BUCKET, "l", query={"symlink": ""}, headers={"x-oss-symlink-target": "t"})
+        assert (reply.status_code, error_fields(reply.content)["Code"]) == (501, "NotImplemented")
+        assert client.request("GET", BUCKET, "l", query={"symlink": ""}).status_code == 501
+
+
+def test_quirk_symlink_target_raw():
+    with ReferenceServer(quirks=["symlink-target-raw"]) as srv:
+        client = client_for(srv)
+        client.request("PUT", BUCKET, "l", query={"symlink": ""}, headers={"x-oss-symlink-target": "a%20b"})
+        assert client.request("GET", BUCKET, "l", query={"symlink": ""}).headers["x-oss-symlink-target"] == "a%20b"
+
+
+def test_quirk_objectmeta_follows_link():
+    with ReferenceServer(quirks=["objectmeta-follows-link"]) as srv:
+        client = client_for(srv)
+        client.request("PUT", BUCKET, "t", body=b"12345")
+        client.request("PUT", BUCKET, "l", query={"symlink": ""}, headers={"x-oss-symlink-target": "t"})
+        assert client.request("HEAD", BUCKET, "l", query={"objectMeta": ""}).headers["Content-Length"] == "5"
+
+
+def test_quirk_forbid_overwrite_ignored():
+    with ReferenceServer(quirks=["forbid-overwrite-ignored"]) as srv:
+        client = client_for(srv)
+        client.request("PUT", BUCKET, "k", body=b"1")
+        assert client.request("PUT", BUCKET, "k", body=b"2", headers={"x-oss-forbid-overwrite": "true"}).ok
+
+
+def test_quirk_head_error_without_x_oss_err():
+    with ReferenceServer(quirks=["head-error-without-x-oss-err"]) as srv:
+        reply = client_for(srv).request("HEAD", BUCKET, "missing")
+        assert reply.status_code == 404 and "x-oss-err" not in reply.headers
+
+
+# ---------------------------------------------------------------- serve CLI
+
+
+def _serve(*args: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "conformance.server", "serve", *args]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_serve_prints_one_line_and_stops_on_ctrl_c():
+    process = _serve("--host", "127.0.0.1", "--port", "0", "--access-key-secret", "do-not-print-me")
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line.startswith("oss-conformance reference server: url=http://127.0.0.1:")
+        assert line.rstrip().endswith("bucket=oss-conformance access_key_id=test-access-key-id")
+        url = line.split("url=")[1].split()[0]
+        assert requests.get(url + "/", timeout=10).status_code == 403  # it serves (anonymous: denied)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=15)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert stdout == "" and "do-not-print-me" not in line + stdout + stderr
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.com"])
+def test_serve_refuses_non_loopback(host):
+    process = _serve("--host", host, "--port", "0")
+    stdout, stderr = process.communicate(timeout=15)
+    assert process.returncode == 2
+    assert stdout == ""
+    assert len(stderr.strip().splitlines()) == 1 and "loopback" in stderr
