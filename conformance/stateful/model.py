@@ -1,0 +1,364 @@
+"""A small model of OSS objects, links and their operations, written from OSS-FACTS.md alone.
+
+It is a specification a person can review: pure Python, no I/O, and deliberately independent of the
+reference server (two implementations written from the same facts catch each other's mistakes).
+
+Each operation returns a Prediction (what a conforming server answers) and updates the state as if the
+server had answered that way. Values the facts leave opaque (a link's ETag, an appendable object's ETag, the
+bucket's default storage class, Last-Modified) are *pinned*: the first observation fixes them and every
+later one must agree, until the object is written again. Evidence marks follow OSS-FACTS: [D] documented,
+[S] official SDK or its tests, [I] inferred.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+BUCKET = "<bucket>"  # the subject of bucket-wide pins (the default storage class)
+ANY_4XX = tuple(range(400, 500))  # where the facts give a Code but no status
+UNKNOWN = "?"  # a storage class the facts do not determine (learned per object)
+NORMAL, APPENDABLE, SYMLINK = "Normal", "Appendable", "Symlink"
+
+
+def md5_etag(data: bytes) -> str:
+    """A PutObject ETag: quoted upper-case hex MD5 of the body [S] oss2 test_put_symlink (HEAD via link)."""
+    return '"' + hashlib.md5(data).hexdigest().upper() + '"'
+
+
+@dataclass(frozen=True)
+class Obj:
+    kind: str  # NORMAL, APPENDABLE or SYMLINK
+    seq: int  # write order; Last-Modified never decreases along it
+    data: bytes = b""  # a link's own bytes are not modelled: reads through it give the target's
+    target: str | None = None  # links only
+    content_type: str = ""
+    meta: Mapping[str, str] = field(default_factory=dict)  # x-oss-meta-* names (lower case) -> values
+    storage_class: str | None = None  # None: the bucket's default; UNKNOWN: not determined by the facts
+
+
+@dataclass(frozen=True)
+class Pin:
+    """The reply header `header` must equal the value pinned for (subject, name); the first sighting pins it."""
+
+    subject: str
+    name: str
+    header: str
+    required: bool = True  # a missing header is a deviation (not a value to pin)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    check: str  # what is being checked; the machine maps it to a registry rule id
+    status: tuple[int, ...]  # accepted statuses (more than one only where the facts are silent)
+    code: str | None = None  # the error Code; None on success
+    headers: Mapping[str, str] = field(default_factory=dict)  # exact values
+    meta: Mapping[str, str] | None = None  # the complete set of x-oss-meta-* headers, when predicted
+    body: bytes | None = None
+    pins: tuple[Pin, ...] = ()
+    newest_of: tuple[str, ...] = ()  # Last-Modified must be the latest of these subjects' [D] GetObject
+    listing: Mapping[str, tuple[str, int | None]] | None = None  # ListObjects: key -> (Type, Size or None)
+
+
+def _ok(check: str, status: int = 200, **kw) -> Prediction:
+    return Prediction(check, (status,), **kw)
+
+
+def _error(check: str, status: int, code: str) -> Prediction:
+    return Prediction(check, (status,), code)
+
+
+class Model:
+    def __init__(self) -> None:
+        self.objects: dict[str, Obj] = {}
+        self.pinned: dict[tuple[str, str], str | None] = {}
+        self._seq = 0
+
+    # ------------------------------------------------------------ bookkeeping
+
+    def _store(self, key: str, obj_kind: str, **fields) -> Obj:
+        self._seq += 1
+        obj = Obj(obj_kind, self._seq, **fields)
+        self.objects[key] = obj
+        self._forget(key)
+        return obj
+
+    def _forget(self, key: str) -> None:
+        for pin in [p for p in self.pinned if p[0] == key]:
+            del self.pinned[pin]
+
+    @staticmethod
+    def _class_pin(key: str, obj: Obj) -> Pin:
+        # The default class is the bucket's, learned once; an unknown one is learned per object.
+        subject = BUCKET if obj.storage_class is None else key
+        return Pin(subject, "storage-class", "x-oss-storage-class", required=False)
+
+    @staticmethod
+    def _own_headers(obj: Obj) -> dict[str, str]:
+        """Headers that come from the object named in the request (the link, for a link) [D] GetObject.
+        x-oss-object-type: Symlink [D] example; Normal / Appendable [S] (the listing's Type values)."""
+        headers = {"x-oss-object-type": obj.kind, "content-type": obj.content_type}
+        if obj.storage_class not in (None, UNKNOWN):
+            headers["x-oss-storage-class"] = obj.storage_class  # [I] for links: provenance rule, OSS-FACTS 3.1
+        return headers
+
+    @staticmethod
+    def _etag_pin(key: str) -> Pin:
+        return Pin(key, "etag", "etag")
+
+    # ------------------------------------------------------------ writes
+
+    def put_object(self, key: str, data: bytes, content_type: str, meta: Mapping[str, str]) -> Prediction:
+        """PutObject replaces whatever is there, a link included [S] Go v1 TestSymlink."""
+        self._store(key, NORMAL, data=data, content_type=content_type, meta=dict(meta))
+        self.pinned[(key, "etag")] = md5_etag(data)
+        return _ok("object.put", pins=(self._etag_pin(key),))
+
+    def put_symlink(
+        self,
+        key: str,
+        target: str,
+        content_type: str,
+        meta: Mapping[str, str],
+        storage_class: str | None,
+        forbid_overwrite: bool,
+    ) -> Prediction:
+        """Target existence and type are not checked at create [D]; forbid-overwrite refuses an existing key
+        in an unversioned bucket with 409 FileAlreadyExists [D]; otherwise the link replaces it [D]."""
+        if forbid_overwrite and key in self.objects:
+            return _error("symlink.put.forbid-overwrite", 409, "FileAlreadyExists")
+        check = "symlink.put.overwrite" if key in self.objects else "symlink.put.no-target-check"
+        self._store(
+            key, SYMLINK, target=target, content_type=content_type, meta=dict(meta), storage_class=storage_class
+        )
+        return _ok(check, pins=(self._etag_pin(key),))  # the reply carries the link's ETag [D] examples
+
+    def append_object(self, key: str, data: bytes, content_type: str) -> Prediction:
+        """Only Appendable objects (or a missing key) accept appends; a normal object or a link gives
+        409 ObjectNotAppendable [D] AppendObject doc, [I] for links."""
+        obj = self.objects.get(key)
+        if obj is not None and obj.kind != APPENDABLE:
+            return _error("append.not-appendable", 409, "ObjectNotAppendable")
+        if obj is None:
+            self._store(key, APPENDABLE, data=data, content_type=content_type)
+        else:
+            self._store(
+                key,
+                APPENDABLE,
+                data=obj.data + data,
+                content_type=obj.content_type,
+                meta=obj.meta,
+                storage_class=obj.storage_class,
+            )
+        return _ok("append.extends")
+
+    def append_position(self, key: str) -> int:
+        """The position the machine sends: the current length, so that only the object's type decides."""
+        obj = self.objects.get(key)
+        return len(obj.data) if obj is not None and obj.kind != SYMLINK else 0
+
+    def copy_object(self, dest: str, source: str) -> Prediction:
+        """A link as source copies the link only, not the target [D] CopyObject doc. A missing source is
+        404 NoSuchKey [I]. Content type and user meta travel with the copy (default COPY directive) [I]; the
+        copy's storage class is not determined by the facts."""
+        src = self.objects.get(source)
+        if src is None:
+            return _error("copy.missing-source", 404, "NoSuchKey")
+        self._store(
+            dest,
+            src.kind,
+            data=src.data,
+            target=src.target,
+            content_type=src.content_type,
+            meta=src.meta,
+            storage_class=UNKNOWN,
+        )
+        if src.kind == NORMAL:
+            self.pinned[(dest, "etag")] = md5_etag(src.data)
+        return _ok("copy.link-copies-link" if src.kind == SYMLINK else "copy.object")
+
+    def delete_object(self, key: str) -> Prediction:
+        """Deleting a link removes the link only [I]. A missing key: the facts are silent (204 or 404)."""
+        obj = self.objects.pop(key, None)
+        if obj is None:
+            return Prediction("delete.missing", (204, 404))
+        self._forget(key)
+        return _ok("delete.link-only" if obj.kind == SYMLINK else "delete.object", 204)
+
+    # ------------------------------------------------------------ reads
+
+    def _resolve(self, key: str) -> tuple[Obj | None, str | None, Prediction | None]:
+        """Follow at most one link: (object read, the key whose bytes are read, or an error prediction)."""
+        obj = self.objects.get(key)
+        if obj is None:
+            return None, None, _error("read.no-such-key", 404, "NoSuchKey")
+        if obj.kind != SYMLINK:
+            return obj, key, None
+        assert obj.target is not None
+        target = self.objects.get(obj.target)
+        if target is None:
+            return None, None, _error("read.target-missing", 404, "SymlinkTargetNotExist")  # [D]
+        if target.kind == SYMLINK:
+            return None, None, _error("read.target-is-link", 400, "InvalidTargetType")  # [D], self-link too
+        return target, obj.target, None
+
+    def read(self, key: str, method: str) -> Prediction:
+        """GetObject / HeadObject. Through a link: Content-Length, ETag, Content-MD5 from the target,
+        Last-Modified the later of link and target, every other header from the link [D] GetObject doc."""
+        data_obj, data_key, failure = self._resolve(key)
+        if failure is not None:
+            return failure
+        assert data_obj is not None and data_key is not None
+        own = self.objects[key]
+        headers = {**self._own_headers(own), "content-length": str(len(data_obj.data))}
+        pins = [self._etag_pin(data_key)]
+        if own.storage_class in (None, UNKNOWN):
+            pins.append(self._class_pin(key, own))
+        via_link = own.kind == SYMLINK
+        return _ok(
+            "read.through-link" if via_link else "read.object",
+            headers=headers,
+            meta=own.meta,  # the link's user meta, never the target's [S] oss2, Java SymlinkTest
+            body=data_obj.data if method == "GET" else None,
+            pins=tuple(pins) + (() if via_link else (Pin(key, "last-modified", "last-modified"),)),
+            newest_of=(key, data_key) if via_link else (),
+        )
+
+    def get_symlink(self, key: str) -> Prediction:
+        """GetSymlink: the link's target, ETag, Last-Modified, Content-Type and user meta [D][S]; a missing
+        key is 404 NoSuchKey [D]; a key that is not a link gives NotSymlink [S] ossutil, with a status
+        documented nowhere (any 4xx)."""
+        obj = self.objects.get(key)
+        if obj is None:
+            return _error("symlink.get.no-such-key", 404, "NoSuchKey")
+        if obj.kind != SYMLINK:
+            return Prediction("symlink.get.not-a-link", ANY_4XX, "NotSymlink")
+        assert obj.target is not None
+        return _ok(
+            "symlink.get.target",
+            headers={"x-oss-symlink-target": obj.target, "content-type": obj.content_type},
+            meta=obj.meta,
+            pins=(self._etag_pin(key), Pin(key, "last-modified", "last-modified")),
+        )
+
+    def get_object_meta(self, key: str) -> Prediction:
+        """GetObjectMeta reports the object named, a link itself rather than its target [D]; a missing key
+        is 404 NoSuchKey [S] oss2 test_exception_ec."""
+        obj = self.objects.get(key)
+        if obj is None:
+            return _error("meta.no-such-key", 404, "NoSuchKey")
+        pins = [self._etag_pin(key), Pin(key, "last-modified", "last-modified")]
+        headers = {}
+        if obj.kind == SYMLINK:
+            pins.append(Pin(key, "size", "content-length"))  # opaque: about the length of the target name [D]
+        else:
+            headers["content-length"] = str(len(obj.data))
+        return _ok("meta.link-itself" if obj.kind == SYMLINK else "meta.object", headers=headers, pins=tuple(pins))
+
+    def list_objects(self) -> Prediction:
+        """Every object is listed with its Type (Symlink for links [S] Go v1 TestSymlink, contradicted by V2
+        doc comments) and Size (a link's own size is opaque [I])."""
+        listing = {k: (o.kind, None if o.kind == SYMLINK else len(o.data)) for k, o in self.objects.items()}
+        return _ok("list.entries", listing=listing)
+
+    # ------------------------------------------------------------ comparing an answer
+
+    def verify(
+        self,
+        p: Prediction,
+        status: int,
+        code: str | None,
+        headers: Mapping[str, str],
+        body: bytes,
+        listing: Mapping[str, tuple[str, str]] | None = None,
+    ) -> list[tuple[str, str]]:
+        """(aspect, problem) for every difference between a prediction and an answer; headers have lower-case
+        names. The aspect ("status", a header name, "meta", "body", "listing") lets a caller name the rule.
+        Pins are taken here."""
+        if status not in p.status or (p.code is not None and code != p.code):
+            statuses = "4xx" if p.status == ANY_4XX else " or ".join(map(str, p.status))
+            want = statuses + (f" {p.code}" if p.code else "")
+            got = f"{status} {code}" if code else f"{status} with no error Code" if status >= 400 else f"{status}"
+            return [("status", f"expected {want}, got {got}")]
+        if p.code is not None or status >= 300:
+            return []
+        problems = [
+            (name, f"header {name}: got {headers.get(name)!r}, expected {want!r}")
+            for name, want in p.headers.items()
+            if headers.get(name) != want
+        ]
+        if p.meta is not None:
+            got = {n[len("x-oss-meta-") :]: v for n, v in headers.items() if n.startswith("x-oss-meta-")}
+            if got != dict(p.meta):
+                problems.append(("meta", f"user meta: got {got}, expected {dict(p.meta)}"))
+        if p.body is not None and body != p.body:
+            problems.append(("body", f"body: got {body[:64]!r}, expected {p.body[:64]!r}"))
+        problems += [(pin.header, m) for pin in p.pins if (m := self.take_pin(pin, headers.get(pin.header)))]
+        if p.newest_of:
+            problems += [("last-modified", m) for m in self._check_newest(p.newest_of, headers.get("last-modified"))]
+        if p.listing is not None:
+            problems += _compare_listing(p.listing, listing or {}, self)
+        return problems
+
+    def take_pin(self, pin: Pin, value: str | None) -> str | None:
+        if value is None and pin.required:
+            return f"header {pin.header} is missing"
+        slot = (pin.subject, pin.name)
+        if slot not in self.pinned:
+            self.pinned[slot] = value
+            return self._check_order(pin.subject) if pin.name == "last-modified" else None
+        want = self.pinned[slot]
+        if value == want:
+            return None
+        return f"{pin.header}: got {value!r}, but the same object earlier showed {want!r} (not written since)"
+
+    def _last_modified(self, subject: str):
+        value = self.pinned.get((subject, "last-modified"))
+        try:
+            return parsedate_to_datetime(value) if value else None
+        except (TypeError, ValueError):
+            return None
+
+    def _check_order(self, subject: str) -> str | None:
+        """An object written later never shows an earlier Last-Modified than one written before it."""
+        mine, seq = self._last_modified(subject), self.objects[subject].seq
+        for other, obj in self.objects.items():
+            theirs = self._last_modified(other)
+            if mine and theirs and ((obj.seq < seq and theirs > mine) or (obj.seq > seq and theirs < mine)):
+                return f"Last-Modified of {subject!r} ({mine}) is out of write order with {other!r} ({theirs})"
+        return None
+
+    def _check_newest(self, subjects: tuple[str, ...], value: str | None) -> list[str]:
+        try:
+            got = parsedate_to_datetime(value) if value else None
+        except (TypeError, ValueError):
+            got = None
+        if got is None:
+            return [f"last-modified: {value!r} is not an HTTP date"]
+        known = [t for t in map(self._last_modified, subjects) if t is not None]
+        if len(known) == len(subjects) and got != max(known):
+            return [f"last-modified: got {value}, expected the later of link and target ({max(known)})"]
+        if known and got < max(known):
+            return [f"last-modified: got {value}, earlier than link or target ({max(known)})"]
+        return []
+
+
+def _compare_listing(
+    want: Mapping[str, tuple[str, int | None]], got: Mapping[str, tuple[str, str]], model: Model
+) -> list[tuple[str, str]]:
+    """Listed keys, Type and Size against the model; a link's Size must match its own size seen elsewhere."""
+    problems = []
+    if set(want) != set(got):
+        problems.append(("listing", f"listed keys: got {sorted(got)}, expected {sorted(want)}"))
+    for key in sorted(set(want) & set(got)):
+        kind, size = want[key]
+        got_kind, got_size = got[key]
+        if got_kind != kind:
+            problems.append(("listing.type", f"{key}: listed Type {got_kind!r}, expected {kind!r}"))
+        if size is not None and got_size != str(size):
+            problems.append(("listing", f"{key}: listed Size {got_size!r}, expected {size}"))
+        if size is None and (m := model.take_pin(Pin(key, "size", "Size"), got_size)):
+            problems.append(("listing", m))
+    return problems

@@ -1,0 +1,122 @@
+"""pytest wiring of the stateful tests: differential-mode and replay options, and the machine's context.
+
+--compare-endpoint URL     a second server (same bucket name and credential variables as the first)
+--compare-profile FILE     a second server described by its own profile
+--compare-quirk NAME       a second embedded reference server with a deliberate deviation (repeatable)
+--replay JSON|@FILE        run the steps a failure printed, without Hypothesis
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ..client import Transcript
+from ..harness import Harness
+from ..plugin import PROFILE_KEY, RUN_ID_KEY
+from ..profile import Profile, ProfileError, load
+from . import steps
+from .machine import Context, Side
+
+COMPARE_KEY = pytest.StashKey[Profile | None]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("oss-conformance-stateful", "OSS conformance: stateful tests")
+    group.addoption("--compare-endpoint", help="differential mode: http://HOST:PORT of a second server")
+    group.addoption("--compare-profile", help="differential mode: profile (TOML) of a second server")
+    group.addoption(
+        "--compare-quirk",
+        action="append",
+        dest="compare_quirks",
+        help="differential mode: a second embedded server with this quirk (repeatable)",
+    )
+    group.addoption("--replay", dest="stateful_replay", help="run recorded stateful steps (JSON or @FILE)")
+
+
+def compare_profile(option: Any, primary: Profile) -> Profile | None:
+    """The second server's profile, or None outside differential mode."""
+    given = [
+        name
+        for name, value in (
+            ("--compare-endpoint", option.compare_endpoint),
+            ("--compare-profile", option.compare_profile),
+            ("--compare-quirk", option.compare_quirks),
+        )
+        if value
+    ]
+    if len(given) > 1:
+        raise ProfileError(f"{' and '.join(given)}: give only one way to name the second server")
+    base = dataclasses.replace(primary, quirks=())
+    if option.compare_profile:
+        found = load(option.compare_profile)
+    elif option.compare_endpoint:
+        found = base.with_overrides(endpoint=option.compare_endpoint)
+    elif option.compare_quirks:
+        found = dataclasses.replace(base, endpoint="").with_overrides(quirks=option.compare_quirks)
+    else:
+        return None
+    if found.endpoint and (found.endpoint, found.bucket) == (primary.endpoint, primary.bucket):
+        raise ProfileError(f"{found.endpoint} bucket {found.bucket}: the second server is the first one")
+    return found
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        config.stash[COMPARE_KEY] = compare_profile(config.option, config.stash[PROFILE_KEY])
+        if config.option.stateful_replay:
+            steps.parse_replay(config.option.stateful_replay)
+    except (ProfileError, ValueError, OSError) as exc:
+        raise pytest.UsageError(f"stateful: {exc}") from None
+
+
+@pytest.fixture(scope="session")
+def stateful_compare(request: pytest.FixtureRequest, oss_harness: Harness) -> Iterator[Harness | None]:
+    """The second server's harness in differential mode (same run namespace, so keys line up), else None."""
+    profile = request.config.stash[COMPARE_KEY]
+    if profile is None:
+        yield None
+        return
+    harness = Harness(profile, request.config.stash[RUN_ID_KEY], oss_harness.namespace.worker_id)
+    harness.start()
+    try:
+        yield harness
+    finally:
+        report = harness.finish()
+        if report.left:
+            print(f"\nstateful compare server: {report.summary()}: {report.left[:5]}")
+
+
+def _side(name: str, harness: Harness) -> Side:
+    transcript = Transcript(harness.transcript.redactor, limit=10_000)
+    return Side(name, harness.client("plain", transcript=transcript), transcript)
+
+
+@pytest.fixture
+def stateful_context(oss_harness: Harness, stateful_compare: Harness | None) -> Context:
+    sides = [_side("server under test", oss_harness)]
+    harnesses = [oss_harness]
+    if stateful_compare is not None:
+        sides.append(_side(f"compare server ({_describe(stateful_compare.profile)})", stateful_compare))
+        harnesses.append(stateful_compare)
+    return Context(
+        sides=sides,
+        fresh_prefix=lambda: oss_harness.namespace.key("stateful"),
+        supports=lambda capability: all(h.profile.supports(capability) for h in harnesses),
+    )
+
+
+def _describe(profile: Profile) -> str:
+    if profile.embedded:
+        return "embedded" + (f", quirks {', '.join(profile.quirks)}" if profile.quirks else "")
+    return profile.endpoint
+
+
+@pytest.fixture
+def stateful_replay(request: pytest.FixtureRequest) -> list[tuple[str, dict[str, Any]]] | None:
+    value = request.config.option.stateful_replay
+    return steps.parse_replay(value) if value else None
