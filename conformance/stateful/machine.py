@@ -8,7 +8,6 @@ at existing keys, missing keys, themselves and other links as the dice fall; eac
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
