@@ -73,7 +73,7 @@ def test_copy_copies_the_link(oss, new_key, rule):
 def test_append_to_link_rejected(oss, new_key, rule, position):
     link, target = make_link(oss, new_key)
     expect(oss.append_object(link, position, b"more"), rule)
-    got = expect(oss.get_object(target), rule, status=200)
+    got = expect(oss.get_object(target), rule, status=200, codes=())
     expect_equal(rule, got, "target body after AppendObject on the link", got.body, b"target data")
 
 
@@ -112,6 +112,8 @@ def test_acl_ops_act_on_link(oss, new_key, rule):
     expect(reply, rule)
     expect_equal(rule, reply, "GetObjectAcl of the link", _grant(oss, rule, link), "public-read")
     expect_equal(rule, reply, "GetObjectAcl of the target (unchanged)", _grant(oss, rule, target), before)
+    still = expect(oss.get_symlink(link), rule)
+    expect_equal(rule, still, "GetSymlink target after PutObjectAcl on the link", link_target(still), target)
 
 
 def _tags(oss, rule, key: str) -> list[str | None]:
@@ -128,3 +130,5 @@ def test_tagging_ops_act_on_link(oss, new_key, rule):
     expect(reply, rule)
     expect_equal(rule, reply, "tag keys of the link", _tags(oss, rule, link), ["on"])
     expect_equal(rule, reply, "tag keys of the target (untouched)", _tags(oss, rule, target), [])
+    still = expect(oss.get_symlink(link), rule)
+    expect_equal(rule, still, "GetSymlink target after tagging the link", link_target(still), target)
