@@ -98,8 +98,6 @@ class SignedClient:
         return self.session.request(method, url, headers=encoded, data=body, allow_redirects=False, timeout=30)
 
 
-
-
 def error_fields(body: bytes) -> dict[str, str]:
     """The children of an <Error> body as a dict (tag -> text)."""
     root = ET.fromstring(body)
