@@ -8,18 +8,18 @@ from urllib.parse import quote
 import pytest
 
 from conformance.client import signing
-from conformance.server import ReferenceServer
-from conformance.server.testing import SignedClient, client_for, error_fields
+from conformance.server.testing import SignedClient, client_for, error_fields, module_server
 from conformance.server.xmlutil import http_date
 
 BUCKET = "oss-conformance"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with ReferenceServer(access_key_id="ak-test", access_key_secret="sk-test") as srv:
-        client_for(srv).request("PUT", BUCKET, "auth/object", body=b"data")
-        yield srv
+server = module_server(access_key_id="ak-test", access_key_secret="sk-test")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stored_object(server):
+    client_for(server).request("PUT", BUCKET, "auth/object", body=b"data")
 
 
 @pytest.fixture(params=["v1", "v4"])

@@ -10,18 +10,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conformance.server import ReferenceServer
-from conformance.server.testing import client_for, error_fields
+from conformance.server.testing import client_for, error_fields, module_server
 from conformance.server.xmlutil import http_date
 
 BUCKET, VERSIONED, WORM = "oss-conformance", "oss-conformance-versioned", "oss-conformance-worm"
 _counter = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def server():
-    with ReferenceServer() as srv:
-        yield srv
+server = module_server()
 
 
 @pytest.fixture

@@ -11,16 +11,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conformance.server import ReferenceServer
-from conformance.server.testing import client_for, error_fields
+from conformance.server.testing import client_for, error_fields, module_server
 
 BUCKET = "oss-conformance"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with ReferenceServer() as srv:
-        yield srv
+server = module_server()
 
 
 @pytest.fixture

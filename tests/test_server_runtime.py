@@ -98,40 +98,43 @@ def test_unknown_quirk_lists_known_ones():
     assert Quirks(["symlink-not-implemented"]).has("symlink-not-implemented")
 
 
-def test_quirk_symlink_not_implemented():
-    with ReferenceServer(quirks=["symlink-not-implemented"]) as srv:
-        client = client_for(srv)
-        reply = client.request("PUT", BUCKET, "l", query={"symlink": ""}, headers={"x-oss-symlink-target": "t"})
-        assert (reply.status_code, error_fields(reply.content)["Code"]) == (501, "NotImplemented")
-        assert client.request("GET", BUCKET, "l", query={"symlink": ""}).status_code == 501
+@pytest.fixture
+def quirked(request):
+    """A client of a fresh server running the one quirk named by indirect parametrization."""
+    with ReferenceServer(quirks=[request.param]) as srv:
+        yield client_for(srv)
 
 
-def test_quirk_symlink_target_raw():
-    with ReferenceServer(quirks=["symlink-target-raw"]) as srv:
-        client = client_for(srv)
-        client.request("PUT", BUCKET, "l", query={"symlink": ""}, headers={"x-oss-symlink-target": "a%20b"})
-        assert client.request("GET", BUCKET, "l", query={"symlink": ""}).headers["x-oss-symlink-target"] == "a%20b"
+@pytest.mark.parametrize("quirked", ["symlink-not-implemented"], indirect=True)
+def test_quirk_symlink_not_implemented(quirked):
+    reply = quirked.put_symlink(BUCKET, "l", "t")
+    assert (reply.status_code, error_fields(reply.content)["Code"]) == (501, "NotImplemented")
+    assert quirked.request("GET", BUCKET, "l", query={"symlink": ""}).status_code == 501
 
 
-def test_quirk_objectmeta_follows_link():
-    with ReferenceServer(quirks=["objectmeta-follows-link"]) as srv:
-        client = client_for(srv)
-        client.request("PUT", BUCKET, "t", body=b"12345")
-        client.request("PUT", BUCKET, "l", query={"symlink": ""}, headers={"x-oss-symlink-target": "t"})
-        assert client.request("HEAD", BUCKET, "l", query={"objectMeta": ""}).headers["Content-Length"] == "5"
+@pytest.mark.parametrize("quirked", ["symlink-target-raw"], indirect=True)
+def test_quirk_symlink_target_raw(quirked):
+    quirked.put_symlink(BUCKET, "l", "a%20b")
+    assert quirked.request("GET", BUCKET, "l", query={"symlink": ""}).headers["x-oss-symlink-target"] == "a%20b"
 
 
-def test_quirk_forbid_overwrite_ignored():
-    with ReferenceServer(quirks=["forbid-overwrite-ignored"]) as srv:
-        client = client_for(srv)
-        client.request("PUT", BUCKET, "k", body=b"1")
-        assert client.request("PUT", BUCKET, "k", body=b"2", headers={"x-oss-forbid-overwrite": "true"}).ok
+@pytest.mark.parametrize("quirked", ["objectmeta-follows-link"], indirect=True)
+def test_quirk_objectmeta_follows_link(quirked):
+    quirked.request("PUT", BUCKET, "t", body=b"12345")
+    quirked.put_symlink(BUCKET, "l", "t")
+    assert quirked.request("HEAD", BUCKET, "l", query={"objectMeta": ""}).headers["Content-Length"] == "5"
 
 
-def test_quirk_head_error_without_x_oss_err():
-    with ReferenceServer(quirks=["head-error-without-x-oss-err"]) as srv:
-        reply = client_for(srv).request("HEAD", BUCKET, "missing")
-        assert reply.status_code == 404 and "x-oss-err" not in reply.headers
+@pytest.mark.parametrize("quirked", ["forbid-overwrite-ignored"], indirect=True)
+def test_quirk_forbid_overwrite_ignored(quirked):
+    quirked.request("PUT", BUCKET, "k", body=b"1")
+    assert quirked.request("PUT", BUCKET, "k", body=b"2", headers={"x-oss-forbid-overwrite": "true"}).ok
+
+
+@pytest.mark.parametrize("quirked", ["head-error-without-x-oss-err"], indirect=True)
+def test_quirk_head_error_without_x_oss_err(quirked):
+    reply = quirked.request("HEAD", BUCKET, "missing")
+    assert reply.status_code == 404 and "x-oss-err" not in reply.headers
 
 
 # ---------------------------------------------------------------- serve CLI

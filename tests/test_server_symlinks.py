@@ -9,18 +9,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conformance.server import ReferenceServer
-from conformance.server.testing import client_for, error_fields
+from conformance.server.testing import client_for, error_fields, module_server
 
 BUCKET, VERSIONED, WORM = "oss-conformance", "oss-conformance-versioned", "oss-conformance-worm"
 SYMLINK = {"symlink": ""}
 _counter = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def server():
-    with ReferenceServer() as srv:
-        yield srv
+server = module_server()
 
 
 @pytest.fixture(params=["v1", "v4"])
@@ -41,7 +37,7 @@ def outcome(reply) -> tuple[int, str, str]:
 
 
 def put_link(client, link, target, bucket=BUCKET, **headers):
-    return client.request("PUT", bucket, link, query=SYMLINK, headers={"x-oss-symlink-target": target, **headers})
+    return client.put_symlink(bucket, link, target, **headers)
 
 
 def test_put_and_get_symlink(client, key):

@@ -9,12 +9,15 @@ from __future__ import annotations
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import quote, urlsplit
 
+import pytest
 import requests
 
 from conformance.client import signing
 from conformance.server.request import parse_query
+from conformance.server.server import ReferenceServer
 from conformance.server.xmlutil import http_date
 
 Query = Sequence[tuple[str, str]] | Mapping[str, str] | None
@@ -97,12 +100,29 @@ class SignedClient:
         encoded = {name: value.encode("utf-8") for name, value in sent.items()}  # UTF-8 on the wire
         return self.session.request(method, url, headers=encoded, data=body, allow_redirects=False, timeout=30)
 
+    def put_symlink(self, bucket: str, link: str, target: str, **headers: str) -> requests.Response:
+        """PutSymlink with `target` sent as given (callers encode it when they mean to)."""
+        return self.request(
+            "PUT", bucket, link, query={"symlink": ""}, headers={"x-oss-symlink-target": target, **headers}
+        )
+
 
 def error_fields(body: bytes) -> dict[str, str]:
     """The children of an <Error> body as a dict (tag -> text)."""
     root = ET.fromstring(body)
     assert root.tag == "Error", body
     return {child.tag: child.text or "" for child in root}
+
+
+def module_server(**kwargs: Any):
+    """A module-scoped pytest fixture that runs one ReferenceServer(**kwargs) for the whole test module."""
+
+    @pytest.fixture(scope="module")
+    def server():
+        with ReferenceServer(**kwargs) as running:
+            yield running
+
+    return server
 
 
 def client_for(server, version: str = "v1", **kwargs) -> SignedClient:
