@@ -75,6 +75,20 @@ def _rules(argv: list[str]) -> int:
     return 0
 
 
+@command("report", "build the HTML page and Markdown matrix from results JSON files")
+def _report(argv: list[str]) -> int:
+    from .report.build import report_main
+
+    return report_main(argv)
+
+
+@command("matrix", "run the suite against the reference, quirked and moto servers; rebuild reports/")
+def _matrix(argv: list[str]) -> int:
+    from .report.regenerate import matrix_main
+
+    return matrix_main(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:

@@ -22,10 +22,9 @@ from pathlib import Path
 
 from .. import rules
 from . import DEVIATIONS, EXPECTABLE
-from .results import SUITE_ROOT, Record
+from .results import PACKAGE_PARENT, SUITE_ROOT, Record
 
 FIELDS = {"id", "outcome", "reason", "ticket", "expires"}
-PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent  # the directory holding conformance/
 HEADER = "# oss-conformance expectations: known deviations of one server. See conformance/report/expectations.py.\n"
 
 

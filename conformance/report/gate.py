@@ -75,10 +75,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     result = yield
     listed = item.config.stash.get(EXPECTATIONS_KEY, None)
     report: pytest.TestReport = result.get_result()
+    test_id = canonical_test_id(item.path, item.nodeid)
+    report.user_properties.append(("test", test_id))
     props = dict(report.user_properties)
     if listed is None or "outcome" not in props:
         return
-    entry = listed.match(canonical_test_id(item.nodeid), props.get("rule"))
+    entry = listed.match(test_id, props.get("rule"))
     if entry is None:
         return
     report.user_properties.append(("expected", entry.as_property()))

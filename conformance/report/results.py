@@ -21,12 +21,17 @@ from ..client import Redactor
 FORMAT = "oss-conformance-results/1"
 MESSAGE_LIMIT = 4000
 SUITE_ROOT = "conformance/suite/"
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent  # the directory holding conformance/
 
 
-def canonical_test_id(nodeid: str) -> str:
-    """The node id from `conformance/suite/` on, whatever directory pytest was started in."""
-    at = nodeid.rfind(SUITE_ROOT)
-    return nodeid[at:] if at >= 0 else nodeid
+def canonical_test_id(path: Path, nodeid: str) -> str:
+    """The test's id relative to the directory that holds the package (`conformance/suite/test_x.py::test_y`),
+    whatever directory pytest was started in; tests elsewhere keep their node id."""
+    try:
+        relative = path.resolve().relative_to(PACKAGE_PARENT).as_posix()
+    except ValueError:
+        return nodeid
+    return f"{relative}::{nodeid.split('::', 1)[1]}" if "::" in nodeid else relative
 
 
 def now() -> str:
@@ -82,10 +87,10 @@ class Collector:
         self.decided: set[str] = set()
 
     def add(self, report: Any) -> None:
-        test = canonical_test_id(report.nodeid)
+        props = _props(report)
+        test = props.get("test", report.nodeid)  # the gate plugin adds the canonical id in the worker
         record = self.records.setdefault(test, Record(test=test))
         record.duration += float(getattr(report, "duration", 0.0) or 0.0)
-        props = _props(report)
         if "rule" in props and record.rule is None:
             record.rule = props["rule"]
             found = rules.registry().get(record.rule)
