@@ -69,8 +69,10 @@ def _compare(expected: str, provided: str, string_to_sign: str, access_key_id: s
 # ---------------------------------------------------------------- V1
 
 
-def _v1_inputs(request: Request) -> tuple[str | None, str | None, list[tuple[str, str]]]:
-    return request.bucket, request.key, request.query
+def _compare_v1(credentials: Credentials, string_to_sign: str, provided: str, access_key_id: str) -> None:
+    _compare(
+        signing.v1_signature(credentials.access_key_secret, string_to_sign), provided, string_to_sign, access_key_id
+    )
 
 
 def _verify_v1_header(request: Request, credentials: Credentials, value: str, now: float) -> None:
@@ -78,11 +80,10 @@ def _verify_v1_header(request: Request, credentials: Credentials, value: str, no
     _check_access_key(access_key_id, credentials)
     raw_date = request.header("x-oss-date") or request.header("date")  # x-oss-date wins (OSS-FACTS 6.2)
     _check_skew(parse_http_date(raw_date), now, raw_date)
-    bucket, key, query = _v1_inputs(request)
-    string_to_sign = signing.v1_string_to_sign(request.method, bucket, key, request.headers, query)
-    _compare(
-        signing.v1_signature(credentials.access_key_secret, string_to_sign), provided, string_to_sign, access_key_id
+    string_to_sign = signing.v1_string_to_sign(
+        request.method, request.bucket, request.key, request.headers, request.query
     )
+    _compare_v1(credentials, string_to_sign, provided, access_key_id)
 
 
 def _verify_v1_presigned(request: Request, credentials: Credentials, now: float) -> None:
@@ -91,12 +92,11 @@ def _verify_v1_presigned(request: Request, credentials: Credentials, now: float)
     expires = request.param("Expires") or ""
     if not expires.isdigit() or int(expires) < now:
         raise OssError("AccessDenied", "Request has expired.", extras={"Expires": expires})
-    bucket, key, query = _v1_inputs(request)
-    string_to_sign = signing.v1_string_to_sign(request.method, bucket, key, request.headers, query, date=expires)
-    provided = request.param("Signature") or ""
-    _compare(
-        signing.v1_signature(credentials.access_key_secret, string_to_sign), provided, string_to_sign, access_key_id
+    string_to_sign = signing.v1_string_to_sign(
+        request.method, request.bucket, request.key, request.headers, request.query, date=expires
     )
+    provided = request.param("Signature") or ""
+    _compare_v1(credentials, string_to_sign, provided, access_key_id)
 
 
 # ---------------------------------------------------------------- V4

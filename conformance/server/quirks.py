@@ -1,6 +1,6 @@
 """Deliberate deviations ("quirks"), each modelled on a real clone's behaviour, so the suite can be shown
 able to fail. A quirk is one named entry here and one `if ctx.quirks.has("name"):` branch at the single place
-in the server where the behaviour lives. `breaks` lists the rule ids (OSS-FACTS section 10) it violates.
+in the server where the behaviour lives. `breaks` lists the registry rule ids (conformance/rules/*.toml) it violates.
 
 To add one: add a Quirk to REGISTRY, then add its branch where the correct behaviour is implemented.
 """
@@ -23,35 +23,260 @@ def _registry(*quirks: Quirk) -> dict[str, Quirk]:
 
 
 REGISTRY: dict[str, Quirk] = _registry(
+    # ---- symlink support missing or routed wrongly
     Quirk(
         "symlink-not-implemented",
         "aliyun/oss-emulator",
-        ("SL-PUT-01", "SL-PUT-02", "SL-GET-01"),
+        ("symlink.put.response", "symlink.get.target"),
         "PutSymlink and GetSymlink answer 501 NotImplemented.",
     ),
     Quirk(
-        "symlink-target-raw",
-        "servers written against the V2 SDKs, which neither encode nor decode the target",
-        ("SL-GET-02", "SL-PUT-16"),
-        "PutSymlink stores x-oss-symlink-target without percent-decoding; GetSymlink returns it unencoded.",
+        "symlink-query-ignored",
+        "moto and ministack (S3 emulators with an OSS front)",
+        ("symlink.get.target", "symlink.read.target-bytes"),
+        "The ?symlink sub-resource is ignored: PUT ?symlink stores an empty normal object, GET ?symlink is a "
+        "plain GetObject.",
     ),
     Quirk(
-        "objectmeta-follows-link",
-        "S3-style gateways that resolve links for every read",
-        ("SL-OBJ-09",),
-        "GetObjectMeta (HEAD ?objectMeta) on a link reports the target instead of the link itself.",
+        "link-not-followed",
+        "clones that store a link as an empty object and never resolve it",
+        ("symlink.read.target-bytes", "symlink.read.target-headers"),
+        "GetObject and HeadObject on a link return the empty link object instead of the target.",
+    ),
+    # ---- error replies
+    Quirk(
+        "not-found-generic",
+        "S3-style HTTP front ends (HEAD-style 404 NotFound for every missing resource)",
+        ("error.no-such-key", "error.no-such-bucket", "symlink.get.no-such-key"),
+        "A missing key or bucket is 404 with Code NotFound instead of NoSuchKey / NoSuchBucket.",
     ),
     Quirk(
-        "forbid-overwrite-ignored",
-        "gateways that drop unknown x-oss-* headers",
-        ("SL-PUT-07",),
-        "x-oss-forbid-overwrite: true is ignored; existing objects are overwritten.",
+        "bad-request-generic",
+        "web-framework clones that map every validation failure to one error",
+        ("symlink.put.target-header-required", "symlink.put.storage-class-invalid", "object.name.too-long"),
+        "Every 400 reply has Code BadRequest instead of the documented Code.",
     ),
     Quirk(
         "head-error-without-x-oss-err",
         "generic HTTP front ends",
-        ("ERR-03",),
+        ("error.head-x-oss-err",),
         "HEAD error replies omit the base64 error XML in x-oss-err.",
+    ),
+    Quirk(
+        "error-body-not-xml",
+        "clones built on a JSON web framework",
+        ("error.body-xml",),
+        "Error bodies are plain text `Code: Message` with Content-Type text/plain instead of <Error> XML.",
+    ),
+    Quirk(
+        "request-id-missing-on-errors",
+        "clones whose error path bypasses the common reply headers",
+        ("error.request-id",),
+        "Error replies carry no x-oss-request-id header.",
+    ),
+    # ---- PutSymlink: what is checked at create time
+    Quirk(
+        "target-checked-at-create",
+        "POSIX-backed gateways that stat the target before creating the link",
+        ("symlink.put.no-target-check",),
+        "PutSymlink to a target that does not exist fails with 404 SymlinkTargetNotExist.",
+    ),
+    Quirk(
+        "missing-target-header-accepted",
+        "clones that read the target header with a default of ''",
+        ("symlink.put.target-header-required",),
+        "PutSymlink without x-oss-symlink-target creates a link to the empty name.",
+    ),
+    Quirk(
+        "symlink-overwrite-refused",
+        "gateways mapping PutSymlink to symlink(2), which fails with EEXIST",
+        ("symlink.put.overwrite", "symlink.put.forbid-overwrite-false"),
+        "PutSymlink over an existing key always fails with 409 FileAlreadyExists.",
+    ),
+    Quirk(
+        "forbid-overwrite-ignored",
+        "gateways that drop unknown x-oss-* headers",
+        ("symlink.put.forbid-overwrite-existing",),
+        "x-oss-forbid-overwrite: true is ignored; existing objects are overwritten.",
+    ),
+    Quirk(
+        "versioned-forbid-overwrite-enforced",
+        "clones that apply forbid-overwrite without looking at the bucket's versioning",
+        ("versioning.symlink.forbid-overwrite-ignored",),
+        "x-oss-forbid-overwrite: true refuses PutSymlink over an existing key in a versioned bucket too.",
+    ),
+    Quirk(
+        "worm-ignores-links",
+        "clones that check retention in PutObject only",
+        ("worm.symlink.immutable",),
+        "PutSymlink replaces an existing object in a WORM-protected bucket.",
+    ),
+    Quirk(
+        "link-name-length-in-characters",
+        "clones that count len(str) instead of UTF-8 bytes",
+        ("symlink.put.link-name-too-long-bytes",),
+        "PutSymlink limits the link name to 1023 characters instead of 1023 UTF-8 bytes.",
+    ),
+    # ---- PutSymlink: attributes
+    Quirk(
+        "storage-class-ignored",
+        "emulators without storage classes (moto, ministack)",
+        ("symlink.put.storage-class", "symlink.put.storage-class-invalid"),
+        "PutSymlink ignores x-oss-storage-class: every link is Standard and no value is refused.",
+    ),
+    Quirk(
+        "storage-class-unchecked",
+        "clones that store the header verbatim",
+        ("symlink.put.storage-class-invalid",),
+        "PutSymlink accepts and stores any x-oss-storage-class value.",
+    ),
+    Quirk(
+        "meta-no-cap",
+        "emulators that store any headers (moto)",
+        ("symlink.put.meta-over-cap", "symlink.put.meta-just-over-cap"),
+        "PutSymlink accepts x-oss-meta-* of any total size.",
+    ),
+    Quirk(
+        "meta-low-cap",
+        "S3 clones applying S3's 2 KB user-metadata limit",
+        ("symlink.put.meta-just-under-cap",),
+        "PutSymlink refuses x-oss-meta-* over 2 KB in total instead of 8 KB.",
+    ),
+    Quirk(
+        "head-drops-user-meta",
+        "clones whose HEAD handler builds headers from the content only",
+        ("symlink.put.meta-roundtrip", "symlink.read.link-meta"),
+        "HeadObject returns no x-oss-meta-* headers.",
+    ),
+    Quirk(
+        "get-symlink-without-meta",
+        "clones whose GetSymlink returns only the target header",
+        ("symlink.get.user-meta",),
+        "GetSymlink returns no x-oss-meta-* headers.",
+    ),
+    # ---- the target value on the wire
+    Quirk(
+        "symlink-target-raw",
+        "servers written against the V2 SDKs, which neither encode nor decode the target",
+        ("symlink.get.target-percent-encoded", "symlink.put.target-encoded"),
+        "PutSymlink stores x-oss-symlink-target without percent-decoding; GetSymlink returns it unencoded.",
+    ),
+    Quirk(
+        "target-returned-decoded",
+        "clones that echo the stored target as is",
+        ("symlink.get.target-percent-encoded",),
+        "GetSymlink returns x-oss-symlink-target decoded (spaces, '+' and UTF-8 bytes literally).",
+    ),
+    Quirk(
+        "target-stored-undecoded",
+        "clones that store the header value verbatim but encode it on the way out",
+        ("symlink.put.target-encoded",),
+        "PutSymlink stores the target still percent-encoded; GetSymlink encodes it again (double encoding).",
+    ),
+    # ---- reading through a link
+    Quirk(
+        "chained-links-followed",
+        "POSIX-style resolution (up to 8 hops)",
+        ("symlink.read.target-is-link",),
+        "A link whose target is a link is followed to the end of the chain instead of 400 InvalidTargetType.",
+    ),
+    Quirk(
+        "missing-target-as-no-such-key",
+        "clones that resolve a link with their ordinary key lookup",
+        ("symlink.read.target-missing",),
+        "Reading a link whose target is missing fails with 404 NoSuchKey instead of SymlinkTargetNotExist.",
+    ),
+    Quirk(
+        "last-modified-from-link",
+        "clones that copy the link's own Last-Modified",
+        ("symlink.read.last-modified-max",),
+        "GET and HEAD through a link report the link's Last-Modified, not the later of link and target.",
+    ),
+    Quirk(
+        "target-meta-leaked",
+        "clones that merge the target's headers into the reply",
+        ("symlink.read.link-meta",),
+        "Reading through a link also returns the target's x-oss-meta-* headers the link does not have.",
+    ),
+    Quirk(
+        "content-type-from-target",
+        "clones that serve the target object's headers",
+        ("symlink.read.link-content-type",),
+        "Reading through a link returns the target's Content-Type.",
+    ),
+    Quirk(
+        "object-type-from-target",
+        "clones that serve the target object's headers",
+        ("symlink.read.object-type",),
+        "Reading through a link reports the target's x-oss-object-type (Normal) instead of Symlink.",
+    ),
+    Quirk(
+        "range-ignored-through-link",
+        "clones whose link path streams the whole target",
+        ("symlink.read.range",),
+        "A Range read through a link returns 200 with the whole target.",
+    ),
+    Quirk(
+        "conditionals-use-link-etag",
+        "clones that evaluate If-* before resolving the link",
+        ("symlink.read.etag-conditionals",),
+        "If-Match / If-None-Match through a link compare against the link's own ETag.",
+    ),
+    Quirk(
+        "objectmeta-follows-link",
+        "S3-style gateways that resolve links for every read",
+        ("symlink.read.object-meta-is-link",),
+        "GetObjectMeta (HEAD ?objectMeta) on a link reports the target instead of the link itself.",
+    ),
+    # ---- other operations on a link
+    Quirk(
+        "delete-follows-link",
+        "clones that resolve links for every operation",
+        ("symlink.ops.delete-link-only",),
+        "DeleteObject on a link removes the target; the link stays.",
+    ),
+    Quirk(
+        "copy-dereferences-link",
+        "clones that copy the bytes read through the source (like cp without -P)",
+        ("symlink.ops.copy-copies-link",),
+        "CopyObject with a link as source writes a normal object holding the target's bytes.",
+    ),
+    Quirk(
+        "append-follows-link",
+        "clones that resolve links for every operation",
+        ("symlink.ops.append-rejected",),
+        "AppendObject on a link appends to the target instead of 409 ObjectNotAppendable.",
+    ),
+    Quirk(
+        "acl-follows-link",
+        "clones that resolve links for every operation",
+        ("symlink.ops.acl-on-link",),
+        "PutObjectAcl on a link changes the target's ACL.",
+    ),
+    Quirk(
+        "list-type-normal",
+        "servers following the V2 SDK doc comments, which list only Normal/Multipart/Appendable",
+        ("symlink.ops.list-type",),
+        "ListObjects shows a link's entry with <Type>Normal</Type>.",
+    ),
+    # ---- wire format and auth
+    Quirk(
+        "etag-lowercase",
+        "S3 clones (lower-case hex MD5 ETags)",
+        ("etag.quoted-upper-hex",),
+        "ETag headers are lower-case hex.",
+    ),
+    Quirk(
+        "etag-unquoted",
+        "clones that send the bare MD5",
+        ("etag.quoted-upper-hex",),
+        "ETag headers carry no surrounding double quotes.",
+    ),
+    Quirk(
+        "signature-not-verified",
+        "moto and most local emulators",
+        ("auth.signature-mismatch", "auth.unknown-access-key"),
+        "Any Authorization header is accepted without checking the key or the signature.",
     ),
 )
 

@@ -8,6 +8,7 @@ bucket is split off, so `%2F` inside a key is a `/` of the key. Query values are
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, unquote_plus, unquote_to_bytes, urlsplit
@@ -64,12 +65,21 @@ def host_name(host: str) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def split_target(host: str, target: str, is_bucket: Callable[[str], bool]) -> tuple[str, str | None, str | None]:
     """(raw query, decoded bucket or None, raw still-encoded key or None) of a request target."""
     parts = urlsplit(target)
     path, query = parts.path or "/", parts.query
-    labels = host_name(host).split(".")
-    if len(labels) > 1 and is_bucket(labels[0]):
+    name = host_name(host)
+    labels = name.split(".")
+    if len(labels) > 1 and not _is_ip(name) and is_bucket(labels[0]):
         raw_key = path[1:]
         return query, labels[0], raw_key or None
     bucket_part, slash, raw_key = path[1:].partition("/")

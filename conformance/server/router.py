@@ -64,37 +64,9 @@ ANONYMOUS_OPERATIONS = frozenset({reads.read_object, symlinks.get_symlink})
 OBJECT_ONLY = ("symlink", "objectMeta", "append", "restore")
 
 UNSUPPORTED = frozenset(
-    [
-        "uploads",
-        "uploadId",
-        "partNumber",
-        "cors",
-        "lifecycle",
-        "logging",
-        "website",
-        "referer",
-        "policy",
-        "live",
-        "worm",
-        "wormId",
-        "wormExtend",
-        "encryption",
-        "replication",
-        "inventory",
-        "qos",
-        "requestPayment",
-        "x-oss-process",
-        "comp",
-        "stat",
-        "location",
-        "cname",
-        "transferAcceleration",
-        "resourceGroup",
-        "style",
-        "metaQuery",
-        "objectInfo",
-        "callback",
-    ]
+    "uploads uploadId partNumber cors lifecycle logging website referer policy live worm wormId wormExtend "
+    "encryption replication inventory qos requestPayment x-oss-process comp stat location cname "
+    "transferAcceleration resourceGroup style metaQuery objectInfo callback".split()
 )
 BUCKET_UNSUPPORTED = frozenset({"tagging"})
 
