@@ -1,0 +1,128 @@
+"""--results writes one JSON record per test (the controller only, also under xdist); JUnit carries the rule."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+
+from conftest import run_suite
+
+from conformance import rules
+
+# One synthetic test per outcome; the profile declares "versioning" absent, so that rule is not-applicable.
+EVERY_OUTCOME = """
+import pytest
+from conformance.checks import NotImplementedByServer, ServerDeviation
+from conformance.client import HarnessError
+
+@pytest.mark.rule("symlink.put.no-target-check")
+def test_pass(rule):
+    pass
+
+@pytest.mark.rule("symlink.put.overwrite")
+def test_fail(rule):
+    raise ServerDeviation("[symlink.put.overwrite] expected 200, got 500")
+
+@pytest.mark.rule("symlink.put.storage-class")
+def test_not_implemented(rule):
+    raise NotImplementedByServer("[symlink.put.storage-class] 501 NotImplemented")
+
+@pytest.mark.rule("symlink.put.meta-roundtrip")
+def test_error(rule):
+    raise HarnessError("connection reset")
+
+@pytest.mark.rule("{versioning_rule}")
+def test_not_applicable(rule):
+    pass
+
+@pytest.mark.rule("symlink.put.response")
+def test_known(rule):
+    raise ServerDeviation("[symlink.put.response] listed")
+"""
+
+KNOWN = '[[expect]]\nid = "symlink.put.response"\noutcome = "fail"\nreason = "r"\nticket = ""\n'
+
+
+def test_every_outcome_is_classified(tmp_path):
+    versioning_rule = next(r.id for r in rules.registry().values() if r.capability == "versioning")
+    (tmp_path / "test_outcomes.py").write_text(EVERY_OUTCOME.replace("{versioning_rule}", versioning_rule))
+    (tmp_path / "profile.toml").write_text("[capabilities]\nversioning = false\n")
+    (tmp_path / "expect.toml").write_text(KNOWN)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "test_outcomes.py",
+            "-n",
+            "2",
+            "--profile",
+            "profile.toml",
+            "--expectations",
+            "expect.toml",
+            "--results",
+            "out/r.json",
+            "--junitxml",
+            "junit.xml",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout
+    doc = json.loads((tmp_path / "out/r.json").read_text())
+    outcomes = {t["test"].split("::")[1]: t["outcome"] for t in doc["tests"]}
+    assert outcomes == {
+        "test_pass": "pass",
+        "test_fail": "fail",
+        "test_not_implemented": "not-implemented",
+        "test_error": "error",
+        "test_not_applicable": "not-applicable",
+        "test_known": "known",
+    }
+    failed = next(t for t in doc["tests"] if t["outcome"] == "fail")
+    assert failed["message"] == "[symlink.put.overwrite] expected 200, got 500"
+    assert failed["rule"] == "symlink.put.overwrite" and failed["level"] == "MUST"
+    # JUnit: every test case carries its rule id as a property
+    cases = ElementTree.parse(tmp_path / "junit.xml").getroot().iter("testcase")
+    rule_of = {c.get("name"): {p.get("name"): p.get("value") for p in c.iter("property")}.get("rule") for c in cases}
+    assert rule_of["test_fail"] == "symlink.put.overwrite" and rule_of["test_known"] == "symlink.put.response"
+    assert None not in rule_of.values()
+
+
+def test_real_run_writes_run_info_and_failing_exchanges(tmp_path):
+    out = tmp_path / "results.json"
+    result = run_suite(
+        "--quirk",
+        "symlink-not-implemented",
+        "-n",
+        "2",
+        "-k",
+        "test_overwrite_replaces",
+        "--results",
+        str(out),
+        "--server-label",
+        "quirked",
+    )
+    assert result.returncode == 1
+    doc = json.loads(out.read_text())
+    run = doc["run"]
+    assert run["server"] == "quirked" and run["quirks"] == ["symlink-not-implemented"]
+    assert run["registry_hash"] == rules.registry_hash() and run["endpoint_host"] == "127.0.0.1"
+    assert run["signature_version"] == "v4" and run["started"] <= run["finished"] and run["exit_status"] == 1
+    assert {"suite_version", "profile", "run_id"} <= set(run)
+    assert doc["tests"] and all(t["test"].startswith("conformance/suite/test_put_symlink.py::") for t in doc["tests"])
+    for record in doc["tests"]:
+        assert record["outcome"] == "not-implemented" and record["rule"] and record["duration"] > 0
+        assert record["exchanges"] and record["curl"].startswith("curl ")
+        assert record["exchanges"][-1]["status"] == 501
+        authorization = record["exchanges"][-1]["request_headers"]["Authorization"]
+        assert authorization.endswith("Signature=<redacted>")
+    assert doc["summary"] == {"not-implemented": len(doc["tests"])}
