@@ -92,6 +92,14 @@ def test_quirk_registry_shape():
         assert quirk.name == name and quirk.mimics and quirk.breaks and quirk.description
 
 
+def test_quirks_break_registered_rules():
+    from conformance.rules import registry
+
+    known = registry()
+    unknown = {name: [r for r in quirk.breaks if r not in known] for name, quirk in QUIRKS.items()}
+    assert {name: ids for name, ids in unknown.items() if ids} == {}
+
+
 def test_unknown_quirk_lists_known_ones():
     with pytest.raises(ValueError, match="symlink-not-implemented"):
         Quirks(["no-such-quirk"])
