@@ -45,6 +45,7 @@ def error_response(ctx: Context, error: OssError, request_id: str, host: str, he
 class OssRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "AliyunOSS"
+    timeout = 300  # seconds an idle keep-alive connection may hold its thread
     server: OssHTTPServer
 
     def do_GET(self) -> None:
