@@ -40,6 +40,7 @@ CHECK_RULES = {
     ("append.link-rejected", "*"): "symlink.ops.append-rejected",
     ("copy.link-copies-link", "*"): "symlink.ops.copy-copies-link",
     ("delete.link-only", "*"): "symlink.ops.delete-link-only",
+    ("read.no-such-key", "*"): "error.no-such-key",
     ("read.target-missing", "*"): "symlink.read.target-missing",
     ("read.target-is-link", "*"): "symlink.read.target-is-link",
     ("read.through-link", "*"): "symlink.read.target-bytes",
@@ -62,9 +63,16 @@ CHECK_RULES = {
 }
 
 
-def rule_for(check: str, aspect: str) -> rules.Rule:
+# An error reply without a readable Code is a fault of the error format, whichever operation it answers.
+ERROR_FORMAT_RULES = {"HEAD": "error.head-x-oss-err", "*": "error.body-xml"}
+
+
+def rule_for(check: str, aspect: str, method: str = "GET") -> rules.Rule:
     """The registry rule of a check; the stateful fallback when the registry has no such rule (yet)."""
-    wanted = CHECK_RULES.get((check, aspect)) or CHECK_RULES.get((check, "*")) or FALLBACK_RULE
+    if aspect == "error-code":
+        wanted = ERROR_FORMAT_RULES.get(method) or ERROR_FORMAT_RULES["*"]
+    else:
+        wanted = CHECK_RULES.get((check, aspect)) or CHECK_RULES.get((check, "*")) or FALLBACK_RULE
     return rules.registry().get(wanted) or rules.get(FALLBACK_RULE)
 
 
@@ -107,7 +115,7 @@ def _put_symlink_headers(a: Mapping[str, Any]) -> dict[str, str]:
 class Operation:
     send: Callable[[OssClient, list[str], Mapping[str, Any], Model], Reply]
     predict: Callable[[Model, list[str], Mapping[str, Any]], Prediction]
-    capability: str | None = None
+    writes: str | None = None  # the argument naming the key this operation may create (cleanup deletes it)
     xml: bool = False  # the answer's body is an XML document (compared element by element)
 
 
@@ -117,24 +125,26 @@ OPERATIONS: dict[str, Operation] = {
             k[a["key"]], a["data"].encode(), {"Content-Type": a["content_type"], **_meta_headers(a["meta"])}
         ),
         lambda m, k, a: m.put_object(k[a["key"]], a["data"].encode(), a["content_type"], META_SETS[a["meta"]]),
+        writes="key",
     ),
     "put_symlink": Operation(
         lambda c, k, a, m: c.put_symlink(k[a["key"]], k[a["to"]], _put_symlink_headers(a)),
         lambda m, k, a: m.put_symlink(
             k[a["key"]], k[a["to"]], a["content_type"], META_SETS[a["meta"]], a["storage_class"], a["forbid_overwrite"]
         ),
+        writes="key",
     ),
     "append_object": Operation(
         lambda c, k, a, m: c.append_object(
             k[a["key"]], m.append_position(k[a["key"]]), a["data"].encode(), {"Content-Type": a["content_type"]}
         ),
         lambda m, k, a: m.append_object(k[a["key"]], a["data"].encode(), a["content_type"]),
-        capability="append",
+        writes="key",
     ),
     "copy_object": Operation(
         lambda c, k, a, m: c.copy_object(k[a["dest"]], k[a["source"]]),
         lambda m, k, a: m.copy_object(k[a["dest"]], k[a["source"]]),
-        capability="copy",
+        writes="dest",
     ),
     "delete_object": Operation(
         lambda c, k, a, m: c.delete_object(k[a["key"]]),
@@ -151,7 +161,6 @@ OPERATIONS: dict[str, Operation] = {
     "list_objects": Operation(
         lambda c, k, a, m: c.list_objects(prefix=k[0].rsplit("/", 1)[0] + "/", **{"max-keys": "100"}),
         lambda m, k, a: m.list_objects(),
-        capability="list",
         xml=True,
     ),
 }
@@ -196,6 +205,7 @@ class ObjectsAndLinks(RuleBasedStateMachine):
     # ------------------------------------------------------------ one step
 
     def step(self, name: str, args: dict[str, Any]) -> None:
+        __tracebackhide__ = True
         op = OPERATIONS[name]
         sides = self.context.sides
         marks = [len(side.transcript.exchanges) for side in sides]
@@ -219,9 +229,11 @@ class ObjectsAndLinks(RuleBasedStateMachine):
             _listing(reply) if op.xml else None,
         )
         if problems:
-            self._fail(rule_for(prediction.check, problems[0][0]), reply, "; ".join(m for _, m in problems))
+            found = rule_for(prediction.check, problems[0][0], reply.exchange.method)
+            self._fail(found, reply, "; ".join(m for _, m in problems))
 
     def _fail(self, found: rules.Rule, reply: Reply, problem: str) -> None:
+        __tracebackhide__ = True
         last = self.log[-1]
         fail(
             found,
@@ -235,7 +247,7 @@ class ObjectsAndLinks(RuleBasedStateMachine):
     def teardown(self) -> None:
         """Every example deletes its keys (plain DeleteObject: it does not depend on what is tested)."""
         for side in self.context.sides:
-            for key in self.keys:
+            for key in sorted({self.keys[s.args[w]] for s in self.log if (w := OPERATIONS[s.name].writes)}):
                 with contextlib.suppress(HarnessError):
                     side.client.delete_object(key)
 

@@ -275,8 +275,11 @@ class Model:
         listing: Mapping[str, tuple[str, str]] | None = None,
     ) -> list[tuple[str, str]]:
         """(aspect, problem) for every difference between a prediction and an answer; headers have lower-case
-        names. The aspect ("status", a header name, "meta", "body", "listing") lets a caller name the rule.
+        names. The aspect ("status", "error-code", a header name, "meta", "body", "listing") lets a caller
+        name the rule.
         Pins are taken here."""
+        if status in p.status and p.code is not None and code is None:
+            return [("error-code", f"expected {p.code}, got {status} with no error Code (body or x-oss-err)")]
         if status not in p.status or (p.code is not None and code != p.code):
             statuses = "4xx" if p.status == ANY_4XX else " or ".join(map(str, p.status))
             want = statuses + (f" {p.code}" if p.code else "")

@@ -91,23 +91,23 @@ def stateful_compare(request: pytest.FixtureRequest, oss_harness: Harness) -> It
             print(f"\nstateful compare server: {report.summary()}: {report.left[:5]}")
 
 
-def _side(name: str, harness: Harness) -> Side:
-    transcript = Transcript(harness.transcript.redactor, limit=10_000)
-    return Side(name, harness.client("plain", transcript=transcript), transcript)
+def context_for(harnesses: list[Harness]) -> Context:
+    """The machine's context for one server, or two in differential mode (also used without pytest)."""
+    names = ["server under test", *(f"compare server ({_describe(h.profile)})" for h in harnesses[1:])]
+    sides = []
+    for name, harness in zip(names, harnesses, strict=True):
+        transcript = Transcript(harness.transcript.redactor, limit=10_000)
+        sides.append(Side(name, harness.client("plain", transcript=transcript), transcript))
+    return Context(
+        sides=sides,
+        fresh_prefix=lambda: harnesses[0].namespace.key("stateful"),
+        supports=lambda capability: all(h.profile.supports(capability) for h in harnesses),
+    )
 
 
 @pytest.fixture
 def stateful_context(oss_harness: Harness, stateful_compare: Harness | None) -> Context:
-    sides = [_side("server under test", oss_harness)]
-    harnesses = [oss_harness]
-    if stateful_compare is not None:
-        sides.append(_side(f"compare server ({_describe(stateful_compare.profile)})", stateful_compare))
-        harnesses.append(stateful_compare)
-    return Context(
-        sides=sides,
-        fresh_prefix=lambda: oss_harness.namespace.key("stateful"),
-        supports=lambda capability: all(h.profile.supports(capability) for h in harnesses),
-    )
+    return context_for([oss_harness] + ([stateful_compare] if stateful_compare is not None else []))
 
 
 def _describe(profile: Profile) -> str:

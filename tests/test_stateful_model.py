@@ -1,0 +1,122 @@
+"""The stateful model on its own: it is a specification, so each fact it encodes gets a direct check here."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.stateful.model import ANY_4XX, Model, md5_etag
+
+
+def _model_with(*links: tuple[str, str], objects: tuple[str, ...] = ()) -> Model:
+    model = Model()
+    for key in objects:
+        model.put_object(key, b"data-" + key.encode(), "text/plain", {"colour": "red"})
+    for key, target in links:
+        model.put_symlink(key, target, "image/png", {"shape": "round"}, None, False)
+    return model
+
+
+@pytest.mark.parametrize(
+    ("links", "objects", "key", "status", "code"),
+    [
+        ((), (), "missing", 404, "NoSuchKey"),
+        ((("l", "t"),), (), "l", 404, "SymlinkTargetNotExist"),
+        ((("l", "l"),), (), "l", 400, "InvalidTargetType"),
+        ((("l", "m"), ("m", "t")), ("t",), "l", 400, "InvalidTargetType"),
+    ],
+)
+def test_link_resolution_errors(links, objects, key, status, code):
+    prediction = _model_with(*links, objects=objects).read(key, "GET")
+    assert (prediction.status, prediction.code) == ((status,), code)
+
+
+def test_read_through_link_takes_bytes_and_etag_from_target_and_the_rest_from_the_link():
+    model = _model_with(("l", "t"), objects=("t",))
+    p = model.read("l", "GET")
+    assert p.body == b"data-t" and p.meta == {"shape": "round"}
+    assert p.headers == {"x-oss-object-type": "Symlink", "content-type": "image/png", "content-length": "6"}
+    assert model.pinned[("t", "etag")] == md5_etag(b"data-t")
+    assert [pin.subject for pin in p.pins if pin.name == "etag"] == ["t"]
+    assert p.newest_of == ("l", "t")
+
+
+def test_get_symlink_and_object_meta_report_the_link_itself():
+    model = _model_with(("l", "t"), objects=("t",))
+    assert model.get_symlink("l").headers["x-oss-symlink-target"] == "t"
+    assert {pin.subject for pin in model.get_object_meta("l").pins} == {"l"}
+    assert model.get_symlink("t").status == ANY_4XX and model.get_symlink("t").code == "NotSymlink"
+
+
+def test_forbid_overwrite_refuses_existing_keys_and_changes_nothing():
+    model = _model_with(objects=("k",))
+    refused = model.put_symlink("k", "t", "text/plain", {}, None, True)
+    assert (refused.status, refused.code) == ((409,), "FileAlreadyExists")
+    assert model.objects["k"].kind == "Normal"
+    assert model.put_symlink("new", "t", "text/plain", {}, None, True).status == (200,)
+
+
+def test_copy_of_a_link_copies_the_link_even_when_its_target_is_missing():
+    model = _model_with(("l", "absent"))
+    assert model.copy_object("c", "l").status == (200,)
+    assert (model.objects["c"].kind, model.objects["c"].target) == ("Symlink", "absent")
+    assert model.copy_object("c", "nothing").code == "NoSuchKey"
+
+
+def test_append_only_to_appendable_or_missing_keys():
+    model = _model_with(("l", "t"), objects=("n",))
+    assert model.append_object("l", b"x", "text/plain").code == "ObjectNotAppendable"
+    assert model.append_object("n", b"x", "text/plain").code == "ObjectNotAppendable"
+    model.append_object("a", b"ab", "text/plain")
+    model.append_object("a", b"c", "text/plain")
+    assert model.objects["a"].data == b"abc" and model.append_position("a") == 3
+
+
+def test_delete_of_a_link_leaves_the_target_and_a_missing_key_may_be_204_or_404():
+    model = _model_with(("l", "t"), objects=("t",))
+    assert model.delete_object("l").status == (204,)
+    assert "t" in model.objects
+    assert model.delete_object("l").status == (204, 404)
+
+
+def test_pins_hold_until_the_object_is_written_again():
+    model = _model_with(("l", "t"))
+    p = model.get_symlink("l")
+    first = {
+        "etag": '"A"',
+        "last-modified": "Wed, 25 Nov 2026 09:00:00 GMT",
+        "content-type": "image/png",
+        "x-oss-symlink-target": "t",
+        "x-oss-meta-shape": "round",
+    }
+    assert model.verify(p, 200, None, first, b"") == []  # pins the link's ETag and Last-Modified
+    without = {k: v for k, v in first.items() if k != "etag"}
+    assert model.verify(p, 200, None, without, b"") == [("etag", "header etag is missing")]
+    changed = {**first, "etag": '"B"'}
+    assert [aspect for aspect, _ in model.verify(p, 200, None, changed, b"")] == ["etag"]
+    model.put_symlink("l", "t", "image/png", {"shape": "round"}, None, False)
+    assert ("l", "etag") not in model.pinned
+
+
+def test_last_modified_through_a_link_is_the_later_of_link_and_target():
+    model = _model_with(("l", "t"), objects=("t",))
+    model.pinned[("t", "last-modified")] = "Wed, 25 Nov 2026 09:00:00 GMT"
+    model.pinned[("l", "last-modified")] = "Wed, 25 Nov 2026 09:00:05 GMT"
+    p = model.read("l", "HEAD")
+    headers = {
+        "x-oss-object-type": "Symlink",
+        "content-type": "image/png",
+        "content-length": "6",
+        "etag": md5_etag(b"data-t"),
+        "x-oss-meta-shape": "round",
+        "x-oss-storage-class": "Standard",
+    }
+    assert model.verify(p, 200, None, {**headers, "last-modified": "Wed, 25 Nov 2026 09:00:05 GMT"}, b"") == []
+    problems = model.verify(p, 200, None, {**headers, "last-modified": "Wed, 25 Nov 2026 09:00:00 GMT"}, b"")
+    assert [aspect for aspect, _ in problems] == ["last-modified"]
+
+
+def test_a_wrong_status_and_a_missing_code_are_told_apart():
+    model = Model()
+    p = model.read("missing", "HEAD")
+    assert [a for a, _ in model.verify(p, 404, None, {}, b"")] == ["error-code"]
+    assert [a for a, _ in model.verify(p, 200, None, {}, b"")] == ["status"]

@@ -1,0 +1,52 @@
+"""A failure prints its shrunk steps and a --replay value; replaying runs exactly those steps again."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import run_suite
+from stateful_support import failure, replay_value, rule_in, servers, steps_in
+
+from conformance.stateful import machine, steps
+
+QUIRK = "forbid-overwrite-ignored"
+
+
+@pytest.fixture(scope="module")
+def printed() -> str:
+    with servers((QUIRK,)) as context:
+        message = failure(context)
+    assert message is not None
+    return message
+
+
+def test_failure_prints_numbered_steps_with_their_exchanges(printed):
+    assert rule_in(printed) == "symlink.put.forbid-overwrite-existing"
+    assert steps_in(printed) == 2  # shrunk: one write, then the refused PutSymlink
+    assert "  1. put_object(" in printed and "  2. put_symlink(" in printed
+    assert "> PUT http://127.0.0.1:" in printed and "> x-oss-forbid-overwrite: true" in printed
+    assert "expected 409 FileAlreadyExists, got 200" in printed
+
+
+def test_replay_runs_the_same_steps_in_process(printed):
+    recorded = steps.parse_replay(replay_value(printed))
+    with servers((QUIRK,)) as context, pytest.raises(AssertionError) as raised:
+        machine.replay(context, recorded)
+    assert rule_in(str(raised.value)) == rule_in(printed)
+    with servers(()) as context:
+        assert machine.replay(context, recorded) == len(recorded)
+
+
+def test_replay_option_on_the_command_line(printed, tmp_path):
+    value = replay_value(printed)
+    quirked = run_suite("-q", "-m", "stateful", "--quirk", QUIRK, "--replay", value)
+    assert quirked.returncode == 1 and "[symlink.put.forbid-overwrite-existing]" in quirked.stdout
+    stored = tmp_path / "steps.json"
+    stored.write_text(value)
+    assert run_suite("-q", "-m", "stateful", "--replay", f"@{stored}").returncode == 0
+
+
+def test_bad_replay_value_is_a_usage_error():
+    result = run_suite("-q", "-m", "stateful", "--replay", json.dumps({"not": "a list"}))
+    assert result.returncode == 4 and "--replay expects a JSON list" in result.stderr
