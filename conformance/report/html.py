@@ -43,8 +43,9 @@ table.scores td.num{text-align:right;font-variant-numeric:tabular-nums}
 .bar{display:inline-block;height:8px;background:#d6dae1;width:80px;border-radius:4px;margin-left:6px;
  vertical-align:middle;overflow:hidden}.bar i{display:block;height:8px;background:#2f9e55}
 article{background:#fff;border:1px solid #e1e4ea;border-left:4px solid #c53030;margin:10px 0;padding:8px 14px}
-article.known{border-left-color:#3b64ad}article.not-implemented{border-left-color:#d08a00}
-article.error{border-left-color:#7b3fa6}article:target{outline:3px solid #f0b429}
+article[data-outcome=known]{border-left-color:#3b64ad}article[data-outcome=not-implemented]{border-left-color:#d08a00}
+article[data-outcome=error]{border-left-color:#7b3fa6}article:target{outline:3px solid #f0b429}
+article a.up{float:right;font-size:12px}
 article h4{margin:4px 0;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;word-break:break-all}
 pre{background:#f3f4f7;padding:8px;overflow-x:auto;font-size:12px;white-space:pre-wrap;word-break:break-all}
 ul.changes li{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px}
@@ -163,7 +164,8 @@ def _details(m: Matrix) -> str:
                 f'<p>Reproduce (re-sign first):</p><pre class="curl">{escape(t["curl"])}</pre>' if t.get("curl") else ""
             )
             parts.append(
-                f'<article id="{anchor(i, t["test"])}" class="{escape(t["outcome"])}"><h4>{escape(t["test"])}</h4>'
+                f'<article id="{anchor(i, t["test"])}" data-outcome="{escape(t["outcome"])}">'
+                f'<a class="up" href="#matrix">↑ matrix</a><h4>{escape(t["test"])}</h4>'
                 f"<p>{badge(t['outcome'])} rule <code>{escape(t.get('rule') or '-')}</code>"
                 f" ({escape(t.get('level') or '-')})</p>{expected}<pre>{escape(t.get('message', ''))}</pre>"
                 f"{exchange_html}{curl}</article>"
