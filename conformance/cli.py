@@ -89,6 +89,13 @@ def _matrix(argv: list[str]) -> int:
     return matrix_main(argv)
 
 
+@command("mutants", "run the suite against the reference server's quirks; print what caught each (the score)")
+def _mutants(argv: list[str]) -> int:
+    from .mutants import mutants_main
+
+    return mutants_main(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:

@@ -67,7 +67,7 @@ def forbid_overwrite(request: Request) -> bool:
     )
 
 
-def user_meta(request: Request) -> dict[str, str]:
+def user_meta(request: Request, limit: int = META_LIMIT_BYTES) -> dict[str, str]:
     """x-oss-meta-* headers. Size = full header names (prefix included) + values, in UTF-8 bytes [choice];
     more than 8192 bytes is refused (the documented 'cannot exceed 8 KB')."""
     meta = {name: value for name, value in request.headers.items() if name.startswith(META_PREFIX)}
@@ -76,7 +76,7 @@ def user_meta(request: Request) -> dict[str, str]:
         if not suffix or not set(suffix) <= _META_NAME_CHARS:
             raise invalid_argument("The user metadata name is invalid.", ec="0011-00000004", name=name)
     size = sum(len(name.encode()) + len(value.encode("utf-8", "surrogateescape")) for name, value in meta.items())
-    if size > META_LIMIT_BYTES:
+    if size > limit:
         raise invalid_argument("The user metadata is too large.", ec="0011-00000002", name="x-oss-meta-*")
     return dict(sorted(meta.items()))
 
@@ -126,13 +126,15 @@ class Attributes:
         }
 
 
-def read_attributes(request: Request, bucket: Bucket, classes: tuple[str, ...] = OBJECT_CLASSES) -> Attributes:
+def read_attributes(
+    request: Request, bucket: Bucket, classes: tuple[str, ...] = OBJECT_CLASSES, meta_limit: int = META_LIMIT_BYTES
+) -> Attributes:
     """Validate in a fixed order: class, ACL, forbid-overwrite, meta, tagging [choice: OSS's order is unknown]."""
     return Attributes(
         storage_class=storage_class(request, classes, bucket.storage_class),
         acl=object_acl(request),
         forbid_overwrite=forbid_overwrite(request),
-        meta=user_meta(request),
+        meta=user_meta(request, meta_limit),
         tags=tagging_header(request),
         content_type=request.header("content-type") or "application/octet-stream",
         http_headers=standard_headers(request),

@@ -32,6 +32,9 @@ def _delete_headers(deleted: Deleted) -> dict[str, str]:
 def delete_object(ctx: Context, request: Request) -> Response:
     key = require_key(request)
     bucket = ctx.store.bucket(request.bucket or "")
+    current = ctx.store.current(bucket.name, key)
+    if ctx.quirks.has("delete-follows-link") and current is not None and current.is_link:
+        key = current.target or key
     deleted = ctx.store.delete(bucket.name, key, request.param("versionId"), guard=check_mutable)
     return Response(204, _delete_headers(deleted))
 

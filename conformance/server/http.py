@@ -31,8 +31,14 @@ def _as_utf8(value: str) -> str:
 
 
 def error_response(ctx: Context, error: OssError, request_id: str, host: str, head: bool) -> Response:
+    if ctx.quirks.has("not-found-generic") and error.code in ("NoSuchKey", "NoSuchBucket"):
+        error.code = "NotFound"
+    if ctx.quirks.has("bad-request-generic") and error.status == 400:
+        error.code = "BadRequest"
     body = error_xml(error, request_id, host)
     headers = {"Content-Type": "application/xml", "x-oss-ec": error.ec or "", **error.headers}
+    if ctx.quirks.has("error-body-not-xml"):
+        body, headers["Content-Type"] = f"{error.code}: {error.message}".encode(), "text/plain"
     if error.status == 304:
         return Response(304, dict(error.headers), b"", 0)
     if head:
@@ -40,6 +46,16 @@ def error_response(ctx: Context, error: OssError, request_id: str, host: str, he
             headers["x-oss-err"] = base64.b64encode(body).decode()
         return Response(error.status or 500, headers, b"", 0)
     return Response(error.status or 500, headers, body)
+
+
+def clone_reply_headers(ctx: Context, headers: dict[str, str], status: int) -> None:
+    """Reply-header mistakes of clones (quirks); a no-op when none is enabled."""
+    if ctx.quirks.has("request-id-missing-on-errors") and status >= 400:
+        headers.pop("x-oss-request-id", None)
+    if ctx.quirks.has("etag-lowercase") and "ETag" in headers:
+        headers["ETag"] = headers["ETag"].lower()
+    if ctx.quirks.has("etag-unquoted") and "ETag" in headers:
+        headers["ETag"] = headers["ETag"].strip('"')
 
 
 class OssRequestHandler(BaseHTTPRequestHandler):
@@ -90,7 +106,10 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             body = b""
         try:
             request = build_request(self.command, self.path, headers, body, ctx.store.has_bucket)
-            authenticate(request, ctx.credentials)
+            if ctx.quirks.has("signature-not-verified"):
+                request.anonymous = request.header("authorization") is None
+            else:
+                authenticate(request, ctx.credentials)
             response = dispatch(ctx, request)
         except OssError as error:
             response = error_response(ctx, error, request_id, headers.get("host", ""), head)
@@ -109,7 +128,9 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             "Connection": "close" if self.close_connection else "keep-alive",
             "x-oss-request-id": request_id,
         }
-        lines += [f"{name}: {value}" for name, value in {**common, **response.headers}.items()]
+        headers = {**common, **response.headers}
+        clone_reply_headers(self.server.context, headers, response.status)
+        lines += [f"{name}: {value}" for name, value in headers.items()]
         payload = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
         try:
             self.wfile.write(payload if head else payload + response.body)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 from conformance.server.context import Context
 from conformance.server.errors import invalid_argument
-from conformance.server.model import ObjectVersion
+from conformance.server.model import NORMAL, ObjectVersion
 from conformance.server.reads import stored_size
 from conformance.server.request import Request, Response
 from conformance.server.subresources import owner_element, xml_reply
@@ -97,7 +98,10 @@ def _prefix_elements(page: Page, encode: Encoder) -> list[str]:
 def _live_rows(ctx: Context, bucket: str, prefix: str, after: str) -> Iterable[tuple[str, ObjectVersion]]:
     for key, versions in ctx.store.snapshot(bucket):
         if key.startswith(prefix) and key > after and not versions[-1].delete_marker:
-            yield key, versions[-1]
+            version = versions[-1]
+            if ctx.quirks.has("list-type-normal") and version.is_link:
+                version = replace(version, object_type=NORMAL)
+            yield key, version
 
 
 def _token(key: str) -> str:

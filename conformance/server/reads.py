@@ -56,14 +56,18 @@ def select_version(ctx: Context, bucket: Bucket, key: str, version_id: str | Non
     return version
 
 
-def resolve_link(ctx: Context, bucket: Bucket, link: ObjectVersion) -> ObjectVersion:
+def resolve_link(ctx: Context, bucket: Bucket, link: ObjectVersion, hops: int = 0) -> ObjectVersion:
     """The current version of a link's target (OSS-FACTS 4: links resolve to the current version)."""
     if not link.is_link:
         return link
     target = ctx.store.current(bucket.name, link.target or "")
     if target is None or target.delete_marker:
+        if ctx.quirks.has("missing-target-as-no-such-key"):
+            raise OssError("NoSuchKey", extras={"Key": link.target or ""})
         raise OssError("SymlinkTargetNotExist", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
     if target.is_link:
+        if ctx.quirks.has("chained-links-followed") and hops < 8:
+            return resolve_link(ctx, bucket, target, hops + 1)
         raise OssError("InvalidTargetType", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
     return target
 
@@ -117,6 +121,8 @@ def addressed(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion]:
 def _locate(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion, ObjectVersion]:
     """(bucket, addressed version, version with the bytes) with permissions checked link-first."""
     bucket, shown = addressed(ctx, request)
+    if ctx.quirks.has("link-not-followed"):
+        return bucket, shown, shown
     try:
         content = resolve_link(ctx, bucket, shown)
     except OssError:
@@ -134,17 +140,40 @@ def read_object(ctx: Context, request: Request) -> Response:
         raise OssError("InvalidObjectState", extras={"Key": shown.key})
     headers = object_headers(bucket, shown, content)
     last_modified = max(shown.last_modified, content.last_modified)
-    check_conditions(request, content.etag, last_modified)
+    _clone_headers(ctx, headers, shown, content, head)
+    if ctx.quirks.has("last-modified-from-link"):
+        last_modified = shown.last_modified
+        headers["Last-Modified"] = http_date(last_modified)
+    etag = shown.etag if ctx.quirks.has("conditionals-use-link-etag") else content.etag
+    check_conditions(request, etag, last_modified)
     for param, header in RESPONSE_OVERRIDES.items():
         if request.param(param) is not None and not head:
             headers[header] = request.param(param) or ""
-    byte_range = parse_range(request.header("range"), content.size)
+    range_header = request.header("range")
+    if ctx.quirks.has("range-ignored-through-link") and shown.is_link:
+        range_header = None
+    byte_range = parse_range(range_header, content.size)
     if byte_range is None:
         return Response(200, headers, b"" if head else content.data, content.size if head else None)
     first, last = byte_range
     headers["Content-Range"] = f"bytes {first}-{last}/{content.size}"
     body = content.data[first : last + 1]
     return Response(206, headers, b"" if head else body, len(body) if head else None)
+
+
+def _clone_headers(
+    ctx: Context, headers: dict[str, str], shown: ObjectVersion, content: ObjectVersion, head: bool
+) -> None:
+    """Header mistakes of clones reading through a link (quirks); a no-op when none is enabled."""
+    if ctx.quirks.has("target-meta-leaked"):
+        headers.update({name: value for name, value in content.meta.items() if name not in headers})
+    if ctx.quirks.has("content-type-from-target"):
+        headers["Content-Type"] = content.content_type
+    if ctx.quirks.has("object-type-from-target"):
+        headers["x-oss-object-type"] = content.object_type
+    if ctx.quirks.has("head-drops-user-meta") and head:
+        for name in [name for name in headers if name.startswith("x-oss-meta-")]:
+            del headers[name]
 
 
 def get_object_meta(ctx: Context, request: Request) -> Response:

@@ -89,6 +89,8 @@ def _routes(request: Request) -> Routes:
 
 
 def dispatch(ctx: Context, request: Request) -> Response:
+    if ctx.quirks.has("symlink-query-ignored"):
+        request.query = [(name, value) for name, value in request.query if name != "symlink"]
     routes = _routes(request)
     unsupported = UNSUPPORTED | (BUCKET_UNSUPPORTED if routes is BUCKET_ROUTES else frozenset())
     if any(request.has(name) for name in unsupported):

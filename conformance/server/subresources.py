@@ -10,7 +10,7 @@ from conformance.server.attributes import check_tags, object_acl
 from conformance.server.context import Context
 from conformance.server.errors import OssError
 from conformance.server.model import ARCHIVE_CLASSES, Bucket, ObjectVersion
-from conformance.server.reads import require_key, select_version, version_headers
+from conformance.server.reads import require_key, resolve_link, select_version, version_headers
 from conformance.server.request import Request, Response
 from conformance.server.xmlutil import child_text, element, parse_xml, xml_document
 
@@ -51,6 +51,8 @@ def put_object_acl(ctx: Context, request: Request) -> Response:
     bucket, version = _target(ctx, request)
     if request.header("x-oss-object-acl") is None:
         raise OssError("MissingArgument", "Missing x-oss-object-acl.", extras={"ArgumentName": "x-oss-object-acl"})
+    if ctx.quirks.has("acl-follows-link"):
+        version = resolve_link(ctx, bucket, version)
     updated = _update(ctx, bucket, version, acl=object_acl(request))
     return Response(200, version_headers(bucket, updated))
 

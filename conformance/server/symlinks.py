@@ -8,14 +8,24 @@ and 2 (GetSymlink: target percent-encoded, link's ETag/Last-Modified/Content-Typ
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
 from urllib.parse import quote, unquote_plus
 
-from conformance.server.attributes import LINK_CLASSES, overwrite_guard, read_attributes
+from conformance.server.attributes import (
+    LINK_CLASSES,
+    MAX_KEY_BYTES,
+    META_LIMIT_BYTES,
+    Attributes,
+    overwrite_guard,
+    read_attributes,
+)
 from conformance.server.context import Context
 from conformance.server.errors import OssError
-from conformance.server.model import SYMLINK, ObjectVersion, link_etag
+from conformance.server.model import SYMLINK, Bucket, ObjectVersion, link_etag
 from conformance.server.reads import addressed, require_key, version_headers
 from conformance.server.request import Request, Response
+from conformance.server.storage import Guard
 from conformance.server.writes import check_content_md5, forbids_overwrite
 from conformance.server.xmlutil import http_date
 
@@ -29,23 +39,57 @@ def _check_implemented(ctx: Context) -> None:
 
 def decode_target(ctx: Context, raw: str) -> str:
     """Form decoding (`+` is a space): the one rule consistent with oss2, Go v1 and Java (OSS-FACTS 1.7)."""
-    if ctx.quirks.has("symlink-target-raw"):
+    if ctx.quirks.has("symlink-target-raw") or ctx.quirks.has("target-stored-undecoded"):
         return raw
     return unquote_plus(raw)
 
 
 def encode_target(ctx: Context, target: str) -> str:
     """Percent-encoded with `/` kept: `+` -> %2B, space -> %20, non-ASCII -> %XX (OSS-FACTS 2)."""
-    if ctx.quirks.has("symlink-target-raw"):
+    if ctx.quirks.has("symlink-target-raw") or ctx.quirks.has("target-returned-decoded"):
         return target
     return quote(target, safe="/")
 
 
+def _link_key(ctx: Context, request: Request) -> str:
+    if ctx.quirks.has("link-name-length-in-characters") and 0 < len(request.key or "") <= MAX_KEY_BYTES:
+        return request.key or ""
+    return require_key(request)
+
+
+def _link_attributes(ctx: Context, request: Request, bucket: Bucket) -> Attributes:
+    """The link's attributes; the quirk branches are clones' variants of class and metadata checks."""
+    classes, meta_limit = LINK_CLASSES, META_LIMIT_BYTES
+    if ctx.quirks.has("storage-class-ignored"):
+        request.headers.pop("x-oss-storage-class", None)
+    if ctx.quirks.has("storage-class-unchecked"):
+        classes = (request.header("x-oss-storage-class") or "Standard", *LINK_CLASSES)
+    if ctx.quirks.has("meta-no-cap"):
+        meta_limit = sys.maxsize
+    if ctx.quirks.has("meta-low-cap"):
+        meta_limit = 2048
+    return read_attributes(request, bucket, classes, meta_limit)
+
+
+def _link_guard(ctx: Context, forbid: bool) -> Guard:
+    """WORM, then forbid-overwrite in unversioned buckets; the quirk branches are clones' variants."""
+    guard = overwrite_guard(forbid)
+    if ctx.quirks.has("worm-ignores-links"):
+        return lambda bucket, current: guard(replace(bucket, worm=False), current)
+    if ctx.quirks.has("versioned-forbid-overwrite-enforced"):
+        return lambda bucket, current: guard(replace(bucket, versioning=None), current)
+    if ctx.quirks.has("symlink-overwrite-refused"):
+        return overwrite_guard(True)
+    return guard
+
+
 def put_symlink(ctx: Context, request: Request) -> Response:
     _check_implemented(ctx)
-    key = require_key(request)
+    key = _link_key(ctx, request)
     bucket = ctx.store.bucket(request.bucket or "")
     raw_target = request.header(TARGET_HEADER)
+    if raw_target is None and ctx.quirks.has("missing-target-header-accepted"):
+        raw_target = ""
     if raw_target is None:
         raise OssError(
             "MissingArgument",
@@ -54,10 +98,12 @@ def put_symlink(ctx: Context, request: Request) -> Response:
             extras={"ArgumentName": TARGET_HEADER},
         )
     target = decode_target(ctx, raw_target)  # deliberately no existence/type/name check (OSS-FACTS 1.6)
-    attributes = read_attributes(request, bucket, LINK_CLASSES)
+    if ctx.quirks.has("target-checked-at-create") and bucket.live(target) is None:
+        raise OssError("SymlinkTargetNotExist", extras={"Key": key, "SymlinkTarget": target})
+    attributes = _link_attributes(ctx, request, bucket)
     check_content_md5(request, request.body)  # the Python V2 SDK sends the MD5 of the empty body
     link = ObjectVersion(key, object_type=SYMLINK, target=target, etag=link_etag(target), **attributes.version_fields())
-    stored = ctx.store.write(bucket.name, link, overwrite_guard(forbids_overwrite(ctx, attributes)))
+    stored = ctx.store.write(bucket.name, link, _link_guard(ctx, forbids_overwrite(ctx, attributes)))
     return Response(200, {"ETag": stored.etag, **version_headers(bucket, stored)})
 
 
@@ -71,7 +117,7 @@ def get_symlink(ctx: Context, request: Request) -> Response:
         "ETag": link.etag,
         "Last-Modified": http_date(link.last_modified),
         "Content-Type": link.content_type,
-        **link.meta,
+        **({} if ctx.quirks.has("get-symlink-without-meta") else link.meta),
         **version_headers(bucket, link),
     }
     return Response(200, headers)

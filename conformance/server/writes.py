@@ -27,7 +27,7 @@ from conformance.server.context import Context
 from conformance.server.crc64 import crc64_ecma
 from conformance.server.errors import OssError, invalid_argument
 from conformance.server.model import APPENDABLE, NORMAL, SYMLINK, Bucket, ObjectVersion, content_digest, link_etag
-from conformance.server.reads import require_key, select_version, version_headers
+from conformance.server.reads import require_key, resolve_link, select_version, version_headers
 from conformance.server.request import Request, Response, parse_query
 from conformance.server.xmlutil import element, iso8601, xml_document
 
@@ -105,6 +105,9 @@ def append_object(ctx: Context, request: Request) -> Response:
     position = _append_position(request)
     check_content_md5(request, request.body)
     current = ctx.store.current(bucket.name, key)
+    if ctx.quirks.has("append-follows-link") and current is not None and current.is_link:
+        key = current.target or key
+        current = ctx.store.current(bucket.name, key)
     if current is None or current.delete_marker:
         attributes = read_attributes(request, bucket)
         fresh = ObjectVersion(key, object_type=APPENDABLE, **attributes.version_fields())
@@ -173,6 +176,8 @@ def copy_object(ctx: Context, request: Request) -> Response:
     source_bucket_name, source_key, source_version_id = parse_copy_source(request.header("x-oss-copy-source") or "")
     source_bucket = ctx.store.bucket(source_bucket_name)
     source = select_version(ctx, source_bucket, check_key(source_key), source_version_id)
+    if ctx.quirks.has("copy-dereferences-link"):
+        source = resolve_link(ctx, source_bucket, source)
     if source.needs_restore():
         raise OssError("InvalidObjectState", extras={"Key": source.key})
     check_conditions(request, source.etag, source.last_modified, prefix="x-oss-copy-source-")
