@@ -53,8 +53,12 @@ def test_parallel_requests():
     with ReferenceServer() as srv:
         client = client_for(srv, "v4")
 
+        sessions = threading.local()
+
         def work(index: int) -> tuple[int, bytes]:
-            local = client_for(srv, "v4")  # one session per thread
+            if not hasattr(sessions, "client"):
+                sessions.client = client_for(srv, "v4")  # requests sessions are not thread-safe: one per thread
+            local = sessions.client
             key = f"parallel/{index % 8}"
             local.request("PUT", BUCKET, key, body=f"{index}".encode())
             local.request("POST", BUCKET, "parallel/appended", query={"append": "", "position": "0"}, body=b"x")

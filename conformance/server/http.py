@@ -143,6 +143,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
 class OssHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the default backlog of 5 drops connections under parallel clients
     context: Context
 
     def server_bind(self) -> None:
