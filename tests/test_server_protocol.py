@@ -170,3 +170,16 @@ def test_chunked_upload(client, server):
 def test_unsupported_feature_is_not_implemented(client):
     reply = client.request("GET", BUCKET, None, query={"cors": ""})
     assert (reply.status_code, error_fields(reply.content)["Code"]) == (501, "NotImplemented")
+
+
+def test_unmodelled_listings_are_empty(client):
+    uploads = ET.fromstring(client.request("GET", BUCKET, None, query={"uploads": ""}).content)
+    assert (uploads.tag, uploads.findtext("IsTruncated"), uploads.find("Upload")) == (
+        "ListMultipartUploadsResult",
+        "false",
+        None,
+    )
+    live = ET.fromstring(client.request("GET", BUCKET, None, query={"live": ""}).content)
+    assert live.tag == "ListLiveChannelResult"
+    part = client.request("PUT", BUCKET, "protocol/part", query={"partNumber": "1", "uploadId": "x"}, body=b"x")
+    assert part.status_code == 501

@@ -47,6 +47,8 @@ BUCKET_ROUTES: Routes = {
         ("acl", buckets.get_bucket_acl),
         ("versions", listing.list_versions),
         ("bucketInfo", buckets.get_bucket_info),
+        ("uploads", buckets.list_multipart_uploads),
+        ("live", buckets.list_live_channels),
         (None, listing.list_objects),
     ],
     "HEAD": [(None, buckets.head_bucket)],
@@ -71,9 +73,16 @@ UNSUPPORTED = frozenset(
 BUCKET_UNSUPPORTED = frozenset({"tagging"})
 
 
-def _pick(routes: Routes, request: Request) -> Operation:
+def _pick(routes: Routes, request: Request, unsupported: frozenset[str]) -> Operation:
+    """The first route whose sub-resource is present; else 501 for a known but unmodelled feature;
+    else the route without a sub-resource; else 405."""
     for subresource, operation in routes.get(request.method, []):
-        if subresource is None or request.has(subresource):
+        if subresource is not None and request.has(subresource):
+            return operation
+    if any(request.has(name) for name in unsupported):
+        raise OssError("NotImplemented")
+    for subresource, operation in routes.get(request.method, []):
+        if subresource is None:
             return operation
     raise OssError("MethodNotAllowed", extras={"Method": request.method})
 
@@ -93,9 +102,7 @@ def dispatch(ctx: Context, request: Request) -> Response:
         request.query = [(name, value) for name, value in request.query if name != "symlink"]
     routes = _routes(request)
     unsupported = UNSUPPORTED | (BUCKET_UNSUPPORTED if routes is BUCKET_ROUTES else frozenset())
-    if any(request.has(name) for name in unsupported):
-        raise OssError("NotImplemented")
-    operation = _pick(routes, request)
+    operation = _pick(routes, request, unsupported)
     if request.anonymous and operation not in ANONYMOUS_OPERATIONS:
         raise OssError("AccessDenied", "Anonymous access is forbidden for this operation.")
     return operation(ctx, request)
