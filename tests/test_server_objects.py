@@ -312,3 +312,39 @@ def test_bucket_versioning_configuration(client):
     bad = config.replace(b"Enabled", b"On")
     assert client.request("PUT", bucket, None, query={"versioning": ""}, body=bad).status_code == 400
     assert code(client.request("DELETE", bucket, None)) == (409, "BucketNotEmpty")
+
+
+def test_list_versions_pagination(client, key):
+    for body in (b"1", b"2", b"3"):
+        client.request("PUT", VERSIONED, key, body=body)
+    seen, query = [], {"versions": "", "prefix": key, "max-keys": "2"}
+    while True:
+        root = ET.fromstring(client.request("GET", VERSIONED, None, query=query).content)
+        seen += [node.findtext("VersionId") for node in root.iter("Version")]
+        if root.findtext("IsTruncated") != "true":
+            break
+        query = {
+            **query,
+            "key-marker": root.findtext("NextKeyMarker") or "",
+            "version-id-marker": root.findtext("NextVersionIdMarker") or "",
+        }
+    assert len(seen) == len(set(seen)) == 3
+
+
+def test_response_header_overrides(client, key):
+    client.request("PUT", BUCKET, key, body=b"x")
+    query = {"response-content-type": "text/csv", "response-content-disposition": "attachment; filename=a.csv"}
+    headers = client.request("GET", BUCKET, key, query=query).headers
+    assert (headers["Content-Type"], headers["Content-Disposition"]) == ("text/csv", "attachment; filename=a.csv")
+
+
+def test_listing_url_encoding(client, key):
+    name = key + "/sp ace+plus\x0c"
+    client.request("PUT", BUCKET, name, body=b"x")
+    root = ET.fromstring(
+        client.request("GET", BUCKET, None, query={"prefix": key + "/", "encoding-type": "url"}).content
+    )
+    assert root.findtext("EncodingType") == "url"
+    assert root.findtext("Contents/Key") == key + "/sp%20ace%2Bplus%0C"
+    bad = client.request("GET", BUCKET, None, query={"encoding-type": "base64"})
+    assert code(bad) == (400, "InvalidArgument")
