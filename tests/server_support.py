@@ -1,7 +1,7 @@
-"""A minimal signed HTTP client for the server's own tests (V1 or V4, path-style or virtual-host).
+"""A raw-wire signed client for the reference server's own tests (V1 or V4, path-style or virtual-host).
 
-Independent of conformance/client's real client on purpose: the server tests must not depend on the code
-they are meant to cross-check. Uses `requests` (a project dependency); the server itself never imports this.
+Not conformance/client's OssClient on purpose: these tests need what a conformance client must never do —
+verbatim query strings, unsigned or clock-skewed requests, and keys outside any run namespace.
 """
 
 from __future__ import annotations

@@ -36,8 +36,8 @@ def server() -> Iterator[ReferenceServer]:
     server.stop()
 
 
-@pytest.mark.parametrize("signature", ["v4", "v1"])
-def test_sentinel_secret_appears_in_no_output(tmp_path, server, signature):
+@pytest.mark.parametrize(("signature", "workers"), [("v4", "2"), ("v1", "0")])
+def test_sentinel_secret_appears_in_no_output(tmp_path, server, signature, workers):
     results, junit = tmp_path / "results.json", tmp_path / "junit.xml"
     env = {"OSS_ACCESS_KEY_ID": KEY_ID, "OSS_ACCESS_KEY_SECRET": SECRET}
     run = run_suite(

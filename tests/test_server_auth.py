@@ -6,9 +6,9 @@ import time
 from urllib.parse import quote
 
 import pytest
+from server_support import SignedClient, client_for, error_fields, module_server
 
 from conformance.client import signing
-from conformance.server.testing import SignedClient, client_for, error_fields, module_server
 from conformance.server.xmlutil import http_date
 
 BUCKET = "oss-conformance"

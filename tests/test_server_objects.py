@@ -9,8 +9,8 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
+from server_support import client_for, error_fields, module_server
 
-from conformance.server.testing import client_for, error_fields, module_server
 from conformance.server.xmlutil import http_date
 
 BUCKET, VERSIONED, WORM = "oss-conformance", "oss-conformance-versioned", "oss-conformance-worm"

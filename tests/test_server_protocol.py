@@ -10,8 +10,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
-
-from conformance.server.testing import client_for, error_fields, module_server
+from server_support import client_for, error_fields, module_server
 
 BUCKET = "oss-conformance"
 

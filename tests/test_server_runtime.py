@@ -10,10 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from server_support import client_for, error_fields
 
 from conformance.server import QUIRKS, ReferenceServer
 from conformance.server.quirks import Quirks
-from conformance.server.testing import client_for, error_fields
 
 BUCKET = "oss-conformance"
 

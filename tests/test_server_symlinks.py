@@ -8,8 +8,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
-
-from conformance.server.testing import client_for, error_fields, module_server
+from server_support import client_for, error_fields, module_server
 
 BUCKET, VERSIONED, WORM = "oss-conformance", "oss-conformance-versioned", "oss-conformance-worm"
 SYMLINK = {"symlink": ""}

@@ -23,8 +23,8 @@ def printed() -> str:
 
 def test_failure_prints_numbered_steps_with_their_exchanges(printed):
     assert rule_in(printed) == "symlink.put.forbid-overwrite-existing"
-    assert steps_in(printed) == 2  # shrunk: one write, then the refused PutSymlink
-    assert "  1. put_object(" in printed and "  2. put_symlink(" in printed
+    assert steps_in(printed) == 3  # shrunk: one write, its read-back, then the refused PutSymlink
+    assert "  1. put_object(" in printed and "  2. get_object(" in printed and "  3. put_symlink(" in printed
     assert "> PUT http://127.0.0.1:" in printed and "> x-oss-forbid-overwrite: true" in printed
     assert "expected 409 FileAlreadyExists, got 200" in printed
 

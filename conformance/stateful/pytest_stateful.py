@@ -106,8 +106,17 @@ def context_for(harnesses: list[Harness]) -> Context:
 
 
 @pytest.fixture
-def stateful_context(oss_harness: Harness, stateful_compare: Harness | None) -> Context:
-    return context_for([oss_harness] + ([stateful_compare] if stateful_compare is not None else []))
+def stateful_context(oss_harness: Harness) -> Context:
+    """The server under test alone: its answers against the model."""
+    return context_for([oss_harness])
+
+
+@pytest.fixture
+def stateful_pair(oss_harness: Harness, stateful_compare: Harness | None) -> Context:
+    """Both servers of differential mode; outside it the differential test is not applicable."""
+    if stateful_compare is None:
+        pytest.skip("not-applicable: differential mode needs --compare-endpoint, --compare-profile or --compare-quirk")
+    return context_for([oss_harness, stateful_compare])
 
 
 def _describe(profile: Profile) -> str:

@@ -9,10 +9,21 @@ import pytest
 from conformance.stateful import machine
 
 
+def _drive(context: machine.Context, recorded: list | None) -> None:
+    if recorded is not None:
+        machine.replay(context, recorded)
+    else:
+        machine.run(context)
+
+
 @pytest.mark.stateful
 @pytest.mark.rule("stateful.model-agreement")
 def test_objects_and_links(stateful_context, stateful_replay, rule):
-    if stateful_replay is not None:
-        machine.replay(stateful_context, stateful_replay)
-    else:
-        machine.run(stateful_context)
+    _drive(stateful_context, stateful_replay)
+
+
+@pytest.mark.stateful
+@pytest.mark.rule("stateful.differential-agreement")
+def test_two_servers_agree(stateful_pair, stateful_replay, rule):
+    """Differential mode only: the same steps against both servers; the first difference that matters fails."""
+    _drive(stateful_pair, stateful_replay)
