@@ -42,7 +42,7 @@ def fail(rule: Rule, reply: Reply | None, what: str) -> None:
     """Raise the deviation; 501/NotImplemented become their own outcome."""
     if reply is not None and (reply.status == 501 or reply.code == "NotImplemented"):
         raise NotImplementedByServer(
-            f"[{rule.id}] {_where(reply)}: the server does not implement this ({describe(reply)})"
+            f"[{rule.id}] {_where(reply)}: the server does not implement this ({describe(reply)}); {what}"
         )
     prefix = f"[{rule.id}] " + (f"{_where(reply)}: " if reply is not None else "")
     raise ServerDeviation(prefix + what)
@@ -52,10 +52,7 @@ def expect(reply: Reply, rule: Rule, status: int | None = None, codes: Iterable[
     """Assert the reply's status and Code. With neither given, both come from the rule; with only `status`
     given (a follow-up read, say), no Code is expected unless `codes` names some."""
     want_status = status if status is not None else rule.status
-    if codes is not None:
-        want_codes = tuple(codes)
-    else:
-        want_codes = () if status is not None else rule.accepted_codes
+    want_codes = tuple(codes or ()) if codes is not None or status is not None else rule.accepted_codes
     if want_status is None:
         raise ValueError(f"rule {rule.id} has no expected status; pass status=")
     status_ok = reply.status == want_status

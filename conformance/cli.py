@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from . import rules
 
-COMMANDS: dict[str, tuple[str, Callable[[list[str]], int]]] = {}
-
-
-def command(name: str, help_text: str):
-    def register(func: Callable[[list[str]], int]) -> Callable[[list[str]], int]:
-        COMMANDS[name] = (help_text, func)
-        return func
-
-    return register
-
-
-@command("serve", "run the reference server on a loopback address")
-def _serve(argv: list[str]) -> int:
-    from .server.cli import serve_main
-
-    return serve_main(argv)
+# name -> (help, "module:function taking argv"); a command's module is imported only when it runs.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("run the reference server on a loopback address", "conformance.server.cli:serve_main"),
+    "rules": ("list the rules (--format json for a machine-readable array)", "conformance.cli:rules_main"),
+    "report": ("build the HTML page and Markdown matrix from results files", "conformance.report.build:report_main"),
+    "matrix": (
+        "run the suite against the reference, quirked and moto servers; rebuild reports/",
+        "conformance.report.regenerate:matrix_main",
+    ),
+    "mutants": (
+        "run the suite against the reference server's quirks; print what caught each (the score)",
+        "conformance.mutants:mutants_main",
+    ),
+    "stateful-catches": (
+        "run the state machine alone against each quirk that involves state",
+        "conformance.stateful.catches:catches_main",
+    ),
+}
 
 
 def rule_tests() -> dict[str, list[str]]:
@@ -46,8 +49,7 @@ def rule_tests() -> dict[str, list[str]]:
     return collector.found
 
 
-@command("rules", "list the rules (--format json for a machine-readable array)")
-def _rules(argv: list[str]) -> int:
+def rules_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="oss-conformance rules")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     args = parser.parse_args(argv)
@@ -75,35 +77,15 @@ def _rules(argv: list[str]) -> int:
     return 0
 
 
-@command("report", "build the HTML page and Markdown matrix from results JSON files")
-def _report(argv: list[str]) -> int:
-    from .report.build import report_main
-
-    return report_main(argv)
-
-
-@command("matrix", "run the suite against the reference, quirked and moto servers; rebuild reports/")
-def _matrix(argv: list[str]) -> int:
-    from .report.regenerate import matrix_main
-
-    return matrix_main(argv)
-
-
-@command("mutants", "run the suite against the reference server's quirks; print what caught each (the score)")
-def _mutants(argv: list[str]) -> int:
-    from .mutants import mutants_main
-
-    return mutants_main(argv)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:
         print("usage: oss-conformance <command> [options]\n\ncommands:")
         for name, (help_text, _) in COMMANDS.items():
-            print(f"  {name:10} {help_text}")
+            print(f"  {name:17} {help_text}")
         return 0 if args and args[0] in ("-h", "--help") else 2
-    return COMMANDS[args[0]][1](args[1:])
+    module, function = COMMANDS[args[0]][1].split(":")
+    return getattr(importlib.import_module(module), function)(args[1:])
 
 
 if __name__ == "__main__":

@@ -19,9 +19,24 @@ settings.register_profile("ci", max_examples=12, **_COMMON)
 settings.register_profile("default", max_examples=50, **_COMMON)
 settings.register_profile("thorough", max_examples=400, **_COMMON)
 
+# The state machine's budget per profile: (examples, steps per example). Its steps are cheap (a request or
+# three) and a symlink deviation shows only after a particular sequence of 2-4 writes, so it gets more examples
+# than a single-rule test; examples stay short because Hypothesis shrinks long stateful examples poorly and slowly.
+STATEFUL = {"ci": (50, 10), "default": (400, 20), "thorough": (2000, 25)}
+_loaded = "default"
+
 
 def load_profile(name: str) -> None:
+    global _loaded
     settings.load_profile(name)
+    _loaded = name
+
+
+def stateful_settings(name: str | None = None) -> settings:
+    """The state machine's budget (ci, default, thorough; by default the one loaded) over the current settings,
+    whose phases and database stay as they are."""
+    examples, steps = STATEFUL[name or _loaded]
+    return settings(settings.default, max_examples=examples, stateful_step_count=steps)
 
 
 # ---------------------------------------------------------------- names

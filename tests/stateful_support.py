@@ -9,13 +9,13 @@ from contextlib import ExitStack, contextmanager
 
 from hypothesis import settings
 
-from conformance import strategies  # noqa: F401 - registers the ci/default/thorough settings profiles
 from conformance.client import new_run_id
 from conformance.harness import Harness
 from conformance.profile import Profile
 from conformance.stateful import machine
 from conformance.stateful.machine import Context
 from conformance.stateful.pytest_stateful import context_for
+from conformance.strategies import stateful_settings
 
 
 @contextmanager
@@ -32,11 +32,11 @@ def servers(*quirk_sets: tuple[str, ...]) -> Iterator[Context]:
         yield context_for(harnesses)
 
 
-def failure(context: Context, budget: str = "default") -> str | None:
+def failure(context: Context, budget: str = "ci") -> str | None:
     """Run the machine at a settings profile, derandomized and without the example database (so the result
     does not depend on earlier runs); the failure message, or None."""
     try:
-        machine.run(context, settings(settings.get_profile(budget), database=None, derandomize=True))
+        machine.run(context, settings(stateful_settings(budget), database=None, derandomize=True))
     except AssertionError as exc:
         return str(exc)
     return None

@@ -140,7 +140,8 @@ class Model:
         409 ObjectNotAppendable [D] AppendObject doc, [I] for links."""
         obj = self.objects.get(key)
         if obj is not None and obj.kind != APPENDABLE:
-            return _error("append.not-appendable", 409, "ObjectNotAppendable")
+            check = "append.link-rejected" if obj.kind == SYMLINK else "append.not-appendable"
+            return _error(check, 409, "ObjectNotAppendable")
         if obj is None:
             self._store(key, APPENDABLE, data=data, content_type=content_type)
         else:
@@ -155,8 +156,12 @@ class Model:
         return _ok("append.extends")
 
     def append_position(self, key: str) -> int:
-        """The position the machine sends: the current length, so that only the object's type decides."""
+        """The position the machine sends: the current length, so that only the object's type decides. For a
+        link, the length of what it points at: a server that wrongly appends through the link then succeeds
+        instead of failing on the position, and the wrong 200 shows."""
         obj = self.objects.get(key)
+        if obj is not None and obj.kind == SYMLINK:
+            obj = self.objects.get(obj.target or "")
         return len(obj.data) if obj is not None and obj.kind != SYMLINK else 0
 
     def copy_object(self, dest: str, source: str) -> Prediction:

@@ -1,0 +1,136 @@
+"""`oss-conformance stateful-catches`: which quirks the state machine catches on its own, and how short the
+shrunk example is. A quirk involves state when it breaks a rule the machine checks (machine.CHECK_RULES); each
+runs in its own process against an embedded server with that quirk, at a Hypothesis budget (default: default),
+from a few seeds and without the example database, so the table is not one seed's luck.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from hypothesis import settings
+
+from ..client import new_run_id
+from ..harness import Harness
+from ..profile import Profile
+from ..server.quirks import REGISTRY
+from ..strategies import stateful_settings
+from . import machine
+from .pytest_stateful import context_for
+
+COMMAND = "oss-conformance stateful-catches --output-md reports/stateful.md"
+
+
+# Rules the machine checks but can see broken only by chance: Last-Modified has one-second resolution and the
+# machine never waits for the clock (a sleeping step would slow every example); their own tests wait a tick.
+NEEDS_A_CLOCK_TICK = frozenset({"symlink.read.last-modified-max"})
+
+
+def stateful_quirks() -> list[str]:
+    """Quirks breaking at least one rule the machine checks without waiting for the clock."""
+    checked = set(machine.CHECK_RULES.values()) - NEEDS_A_CLOCK_TICK
+    return sorted(name for name, quirk in REGISTRY.items() if checked & set(quirk.breaks))
+
+
+def catch(quirk: str, budget: str = "default", seed: int = 0) -> dict:
+    """Run the machine against a server with `quirk` from a fixed seed; what failed, after how many steps."""
+    random.seed(seed)  # Hypothesis seeds each run from the global generator when not derandomized
+    started = time.monotonic()
+    harness = Harness(Profile(quirks=(quirk,)), new_run_id(), "catches")
+    harness.start()
+    try:
+        machine.run(context_for([harness]), settings(stateful_settings(budget), database=None))
+        message = ""
+    except AssertionError as exc:
+        message = str(exc)
+    finally:
+        harness.finish()
+    found = re.search(r"Steps of this example \((\d+)\)", message)
+    rule = re.match(r"\[([^\]]+)\]", message)
+    return {
+        "quirk": quirk,
+        "seed": seed,
+        "caught": bool(found),
+        "rule": rule.group(1) if rule else "",
+        "steps": int(found.group(1)) if found else None,
+        "calls": re.findall(r"^ *\d+\. (.+)$", message, re.MULTILINE),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def summarize(runs: Sequence[dict]) -> list[dict]:
+    """One row per quirk: in how many seeds it was caught, the shrunk lengths, the shortest example."""
+    rows = []
+    for quirk in dict.fromkeys(run["quirk"] for run in runs):
+        mine = [run for run in runs if run["quirk"] == quirk]
+        caught = [run for run in mine if run["caught"]]
+        shortest = min(caught, key=lambda run: run["steps"], default=None)
+        rows.append(
+            {
+                "quirk": quirk,
+                "caught": len(caught),
+                "seeds": len(mine),
+                "rules": sorted({run["rule"] for run in caught}),
+                "steps": sorted(run["steps"] for run in caught),
+                "shortest": shortest["calls"] if shortest else [],
+                "seconds": round(sum(run["seconds"] for run in mine), 1),
+            }
+        )
+    return rows
+
+
+def render_markdown(rows: Sequence[dict], budget: str) -> str:
+    always = sum(row["caught"] == row["seeds"] for row in rows)
+    lines = [
+        "# The state machine alone against the quirks that involve state",
+        "",
+        f"Regenerate: `{COMMAND}`",
+        "",
+        f"Budget: Hypothesis profile `{budget}` (conformance/strategies.py STATEFUL), each quirk from "
+        f"{rows[0]['seeds'] if rows else 0} seeds. "
+        f"Caught from every seed: {always} of {len(rows)} quirks.",
+        "",
+        "A quirk involves state when it breaks a rule the machine checks (conformance/stateful/machine.py "
+        "CHECK_RULES), leaving out rules seen only after a clock tick: "
+        + ", ".join(f"`{r}`" for r in sorted(NEEDS_A_CLOCK_TICK))
+        + ". **caught as** is the rule of the first failing check; **shrunk steps** the length of the shrunk "
+        "example from each seed that caught it (read-backs after writes are steps too).",
+        "",
+        "| quirk | caught | caught as | shrunk steps | the shortest example |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        example = "<br>".join(f"{i}. `{call}`" for i, call in enumerate(row["shortest"], 1)) or "**NOT CAUGHT**"
+        caught_as = ", ".join(f"`{r}`" for r in row["rules"])
+        steps = ", ".join(map(str, row["steps"]))
+        lines.append(f"| `{row['quirk']}` | {row['caught']}/{row['seeds']} | {caught_as} | {steps} | {example} |")
+    return "\n".join(lines) + "\n"
+
+
+def catches_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="oss-conformance stateful-catches", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quirk", action="append", choices=sorted(REGISTRY), help="only these quirks")
+    parser.add_argument("--budget", default="default", help="Hypothesis settings profile (ci, default, thorough)")
+    parser.add_argument("--seeds", type=int, default=3, help="runs per quirk, from seeds 0, 1, ...")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes")
+    parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    parser.add_argument("--output-md", help="also write the Markdown table here")
+    args = parser.parse_args(argv)
+    quirks = args.quirk or stateful_quirks()
+    work = [(quirk, seed) for quirk in quirks for seed in range(args.seeds)]
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        runs = list(pool.map(catch, [q for q, _ in work], [args.budget] * len(work), [s for _, s in work]))
+    rows = summarize(runs)
+    table = render_markdown(rows, args.budget)
+    if args.output_md:
+        Path(args.output_md).write_text(table)
+    print(json.dumps(rows, indent=2) if args.format == "json" else table, end="\n" if args.format == "json" else "")
+    return 0 if all(row["caught"] == row["seeds"] for row in rows) else 1
