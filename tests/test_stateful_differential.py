@@ -9,7 +9,7 @@ from stateful_support import failure, rule_in, servers
 from conformance.client import Exchange, Reply
 from conformance.stateful.differential import Canon, first_difference
 
-QUIRK = "objectmeta-follows-link"
+QUIRK = "missing-target-as-no-such-key"
 
 
 def _reply(status: int, headers: dict[str, str], body: bytes = b"") -> Reply:
@@ -47,7 +47,7 @@ def test_clean_versus_quirked_server_diverges_and_two_clean_servers_do_not():
     with servers((), (QUIRK,)) as context:
         message = failure(context)
     assert message is not None and rule_in(message) == "stateful.differential-agreement"
-    assert "the two servers differ" in message and "compare server (embedded, quirks objectmeta-follows-link)" in (
+    assert "the two servers differ" in message and f"compare server (embedded, quirks {QUIRK})" in (
         message
     )
     with servers((), ()) as context:
