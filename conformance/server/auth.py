@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from conformance.client import signing
 from conformance.server.errors import OssError, invalid_argument
+from conformance.server.quirks import NO_QUIRKS, Quirks
 from conformance.server.request import Request
 from conformance.server.xmlutil import http_date, parse_http_date, parse_v4_date
 
@@ -27,11 +28,17 @@ class Credentials:
     region: str
 
 
-def authenticate(request: Request, credentials: Credentials, now: float | None = None) -> None:
+def authenticate(
+    request: Request, credentials: Credentials, now: float | None = None, quirks: Quirks = NO_QUIRKS
+) -> None:
     """Mark the request authenticated or raise; a request with no credentials at all stays anonymous."""
     now = time.time() if now is None else now
     authorization = request.header("authorization")
     if authorization is not None:
+        if quirks.has("v1-signature-rejected") and authorization.startswith("OSS "):
+            raise OssError("AccessDenied", "Authorization header is invalid.")
+        if quirks.has("v4-separator-strict") and ", " in authorization:
+            raise OssError("AccessDenied", "Authorization header is invalid.")
         if authorization.startswith(signing.V4_ALGORITHM + " "):
             _verify_v4(request, credentials, signing.parse_v4_authorization(authorization), now, presigned=False)
         elif authorization.startswith("OSS "):

@@ -35,8 +35,17 @@ def delete_object(ctx: Context, request: Request) -> Response:
     current = ctx.store.current(bucket.name, key)
     if ctx.quirks.has("delete-follows-link") and current is not None and current.is_link:
         key = current.target or key
-    deleted = ctx.store.delete(bucket.name, key, request.param("versionId"), guard=check_mutable)
-    return Response(204, _delete_headers(deleted))
+    version_id = request.param("versionId")
+    no_marker = (
+        ctx.quirks.has("versioned-delete-without-marker")
+        and bucket.versioning == "Enabled"
+        and version_id is None
+        and current is not None
+    )
+    if no_marker:
+        version_id = current.version_id  # the current version itself goes, and no marker is written
+    deleted = ctx.store.delete(bucket.name, key, version_id, guard=check_mutable)
+    return Response(204, {} if no_marker else _delete_headers(deleted))
 
 
 def _requested_objects(request: Request) -> tuple[bool, list[tuple[str, str | None]]]:

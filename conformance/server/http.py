@@ -105,11 +105,13 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True  # the framing is broken; the connection cannot be reused
             body = b""
         try:
-            request = build_request(self.command, self.path, headers, body, ctx.store.has_bucket)
+            request = build_request(self.command, self.path, headers, body, ctx.store.has_bucket, ctx.quirks)
             if ctx.quirks.has("signature-not-verified"):
                 request.anonymous = request.header("authorization") is None
             else:
-                authenticate(request, ctx.credentials)
+                authenticate(request, ctx.credentials, quirks=ctx.quirks)
+            if request.stored_key is not None:
+                request.key = request.stored_key
             response = dispatch(ctx, request)
         except OssError as error:
             response = error_response(ctx, error, request_id, headers.get("host", ""), head)

@@ -278,6 +278,38 @@ REGISTRY: dict[str, Quirk] = _registry(
         ("auth.signature-mismatch", "auth.unknown-access-key"),
         "Any Authorization header is accepted without checking the key or the signature.",
     ),
+    Quirk(
+        "v1-signature-rejected",
+        "gateways that implement only the newer signature (V4), as S3 clones dropped SigV2",
+        ("auth.signature-versions",),
+        "A request signed with OSS V1 (Authorization: OSS ...) is refused with 403 AccessDenied.",
+    ),
+    Quirk(
+        "v4-separator-strict",
+        "hand-written parsers that split the V4 Authorization on ',' and keep the space before the next field",
+        ("auth.v4-separator",),
+        "A V4 Authorization whose fields are separated by ', ' is refused with 403 AccessDenied.",
+    ),
+    # ---- object names and versioning
+    Quirk(
+        "control-characters-rejected",
+        "file-system-backed gateways that refuse names a file could not have",
+        ("object.name.any-characters",),
+        "A name holding a control character (below U+0020) is refused with 400 InvalidObjectName.",
+    ),
+    Quirk(
+        "encoded-slash-kept",
+        "routers that match on the raw path and decode each segment apart, leaving %2F as three characters",
+        ("object.name.encoded-slash",),
+        "A '/' sent as %2F in the path is stored as the literal characters '%2F'.",
+    ),
+    Quirk(
+        "versioned-delete-without-marker",
+        "clones without delete markers: a versioned DeleteObject removes the current version outright",
+        ("versioning.symlink.delete-marker",),
+        "DeleteObject in a versioned bucket removes the current version and answers 204 without "
+        "x-oss-delete-marker or x-oss-version-id.",
+    ),
 )
 
 
@@ -301,3 +333,6 @@ class Quirks:
 
     def __repr__(self) -> str:
         return f"Quirks({sorted(self.names)!r})"
+
+
+NO_QUIRKS = Quirks()  # the clean server

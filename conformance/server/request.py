@@ -9,11 +9,13 @@ bucket is split off, so `%2F` inside a key is a `/` of the key. Query values are
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, unquote_plus, unquote_to_bytes, urlsplit
 
 from conformance.server.errors import OssError
+from conformance.server.quirks import NO_QUIRKS, Quirks
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Request:
     host: str = ""
     anonymous: bool = True  # cleared by auth when a valid signature was presented
     key_error: OssError | None = None  # a key that could not be decoded; raised when the key is needed
+    stored_key: str | None = None  # quirk encoded-slash-kept: the name used once the signature is checked
 
     def header(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name.lower(), default)
@@ -99,14 +102,28 @@ def decode_key(raw_key: str) -> str:
 
 
 def build_request(
-    method: str, target: str, headers: dict[str, str], body: bytes, is_bucket: Callable[[str], bool]
+    method: str,
+    target: str,
+    headers: dict[str, str],
+    body: bytes,
+    is_bucket: Callable[[str], bool],
+    quirks: Quirks = NO_QUIRKS,
 ) -> Request:
     host = headers.get("host", "")
     query, bucket, raw_key = split_target(host, target, is_bucket)
     request = Request(method, bucket, None, parse_query(query), headers, body, host)
     if raw_key is not None:
         try:
-            request.key = decode_key(raw_key)
+            request.key = _decode_key_with_quirks(raw_key, quirks)
+            if quirks.has("encoded-slash-kept"):  # the name stored; the signature still covers the decoded key
+                request.stored_key = "%2F".join(decode_key(part) for part in re.split("%2[fF]", raw_key))
         except OssError as error:
             request.key, request.key_error = "", error
     return request
+
+
+def _decode_key_with_quirks(raw_key: str, quirks: Quirks) -> str:
+    key = decode_key(raw_key)
+    if quirks.has("control-characters-rejected") and any(ord(c) < 0x20 for c in key):
+        raise OssError("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
+    return key

@@ -7,7 +7,7 @@ from xml.etree.ElementTree import ParseError
 import pytest
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
-from hypothesis import given
+from hypothesis import example, given
 
 from conformance import strategies as gen
 from conformance.checks import expect, expect_equal, fail
@@ -44,6 +44,7 @@ def test_leading_separator_rejected(oss, new_key, rule, operation, separator):
 
 @pytest.mark.rule("object.name.any-characters")
 @given(suffix=gen.key_suffixes())
+@example(suffix="tab\tform-feed\x0c plus+ percent%25 中文 é")  # every class the rule names, whatever the budget
 def test_any_characters_roundtrip(oss, new_key, rule, suffix):
     key = new_key("name-") + suffix
     expect(oss.put_object(key, suffix.encode()), rule)
