@@ -47,9 +47,7 @@ def test_clean_versus_quirked_server_diverges_and_two_clean_servers_do_not():
     with servers((), (QUIRK,)) as context:
         message = failure(context)
     assert message is not None and rule_in(message) == "stateful.differential-agreement"
-    assert "the two servers differ" in message and f"compare server (embedded, quirks {QUIRK})" in (
-        message
-    )
+    assert "the two servers differ" in message and f"compare server (embedded, quirks {QUIRK})" in (message)
     with servers((), ()) as context:
         assert failure(context) is None
 
