@@ -1,35 +1,15 @@
-"""Helpers for the stateful tests: embedded servers (clean or quirked) and running the machine in-process."""
+"""Helpers for the stateful tests: running the machine in-process and reading what a failure printed."""
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 
 from hypothesis import settings
 
-from conformance.client import new_run_id
-from conformance.harness import Harness
-from conformance.profile import Profile
-from conformance.stateful import machine
+from conformance.stateful import machine, steps
 from conformance.stateful.machine import Context
-from conformance.stateful.pytest_stateful import context_for
 from conformance.strategies import stateful_settings
-
-
-@contextmanager
-def servers(*quirk_sets: tuple[str, ...]) -> Iterator[Context]:
-    """One embedded server per quirk set (the first is the server under test), sharing one run namespace."""
-    run_id = new_run_id()
-    with ExitStack() as stack:
-        harnesses = []
-        for quirks in quirk_sets:
-            harness = Harness(Profile(quirks=quirks), run_id, "stateful-test")
-            harness.start()
-            stack.callback(harness.finish)
-            harnesses.append(harness)
-        yield context_for(harnesses)
 
 
 def failure(context: Context, budget: str = "ci") -> str | None:
@@ -47,7 +27,7 @@ def steps_in(message: str) -> int:
 
 
 def rule_in(message: str) -> str:
-    return re.match(r"\[([^\]]+)\]", message).group(1)
+    return steps.parse_failure(message)[0]
 
 
 def replay_value(message: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from conftest import run_suite
 from requests.structures import CaseInsensitiveDict
-from stateful_support import failure, rule_in, servers
+from stateful_support import failure, rule_in
 
 from conformance.client import Exchange, Reply
 from conformance.stateful.differential import Canon, first_difference
+from conformance.stateful.pytest_stateful import embedded
 
 QUIRK = "missing-target-as-no-such-key"
 
@@ -44,11 +45,11 @@ def test_listing_bodies_are_compared_element_by_element_without_dates():
 
 
 def test_clean_versus_quirked_server_diverges_and_two_clean_servers_do_not():
-    with servers((), (QUIRK,)) as context:
+    with embedded((), (QUIRK,)) as context:
         message = failure(context)
     assert message is not None and rule_in(message) == "stateful.differential-agreement"
-    assert "the two servers differ" in message and f"compare server (embedded, quirks {QUIRK})" in (message)
-    with servers((), ()) as context:
+    assert "the two servers differ" in message and f"compare server (embedded, quirks {QUIRK})" in message
+    with embedded((), ()) as context:
         assert failure(context) is None
 
 

@@ -7,16 +7,17 @@ import re
 
 import pytest
 from conftest import run_suite
-from stateful_support import failure, replay_value, rule_in, servers, steps_in
+from stateful_support import failure, replay_value, rule_in, steps_in
 
 from conformance.stateful import machine, steps
+from conformance.stateful.pytest_stateful import embedded
 
 QUIRK = "forbid-overwrite-ignored"
 
 
 @pytest.fixture(scope="module")
 def printed() -> str:
-    with servers((QUIRK,)) as context:
+    with embedded((QUIRK,)) as context:
         message = failure(context)
     assert message is not None
     return message
@@ -33,10 +34,10 @@ def test_failure_prints_numbered_steps_with_their_exchanges(printed):
 
 def test_replay_runs_the_same_steps_in_process(printed):
     recorded = steps.parse_replay(replay_value(printed))
-    with servers((QUIRK,)) as context, pytest.raises(AssertionError) as raised:
+    with embedded((QUIRK,)) as context, pytest.raises(AssertionError) as raised:
         machine.replay(context, recorded)
     assert rule_in(str(raised.value)) == rule_in(printed)
-    with servers(()) as context:
+    with embedded(()) as context:
         assert machine.replay(context, recorded) == len(recorded)
 
 

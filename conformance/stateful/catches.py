@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import random
-import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,13 +17,10 @@ from pathlib import Path
 
 from hypothesis import settings
 
-from ..client import new_run_id
-from ..harness import Harness
-from ..profile import Profile
 from ..server.quirks import REGISTRY
 from ..strategies import stateful_settings
-from . import machine
-from .pytest_stateful import context_for
+from . import machine, steps
+from .pytest_stateful import embedded
 
 COMMAND = "oss-conformance stateful-catches --output-md reports/stateful.md"
 
@@ -44,24 +40,20 @@ def catch(quirk: str, budget: str = "default", seed: int = 0) -> dict:
     """Run the machine against a server with `quirk` from a fixed seed; what failed, after how many steps."""
     random.seed(seed)  # Hypothesis seeds each run from the global generator when not derandomized
     started = time.monotonic()
-    harness = Harness(Profile(quirks=(quirk,)), new_run_id(), "catches")
-    harness.start()
-    try:
-        machine.run(context_for([harness]), settings(stateful_settings(budget), database=None))
-        message = ""
-    except AssertionError as exc:
-        message = str(exc)
-    finally:
-        harness.finish()
-    found = re.search(r"Steps of this example \((\d+)\)", message)
-    rule = re.match(r"\[([^\]]+)\]", message)
+    message = ""
+    with embedded((quirk,), label="catches") as context:
+        try:
+            machine.run(context, settings(stateful_settings(budget), database=None))
+        except AssertionError as exc:
+            message = str(exc)
+    rule, calls = steps.parse_failure(message)
     return {
         "quirk": quirk,
         "seed": seed,
-        "caught": bool(found),
-        "rule": rule.group(1) if rule else "",
-        "steps": int(found.group(1)) if found else None,
-        "calls": re.findall(r"^ *\d+\. (.+)$", message, re.MULTILINE),
+        "caught": bool(calls),
+        "rule": rule,
+        "steps": len(calls) or None,
+        "calls": calls,
         "seconds": round(time.monotonic() - started, 1),
     }
 

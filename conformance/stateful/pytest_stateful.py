@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import pytest
 
-from ..client import Transcript
+from ..client import Transcript, new_run_id
 from ..harness import Harness
 from ..plugin import PROFILE_KEY, RUN_ID_KEY
 from ..profile import Profile, ProfileError, load
@@ -89,6 +90,21 @@ def stateful_compare(request: pytest.FixtureRequest, oss_harness: Harness) -> It
         report = harness.finish()
         if report.left:
             print(f"\nstateful compare server: {report.summary()}: {report.left[:5]}")
+
+
+@contextmanager
+def embedded(*quirk_sets: tuple[str, ...], label: str = "stateful") -> Iterator[Context]:
+    """One embedded server per quirk set (the first is the server under test), sharing one run namespace;
+    for running the machine outside pytest (the catch table, the project's tests)."""
+    run_id = new_run_id()
+    with ExitStack() as stack:
+        harnesses = []
+        for quirks in quirk_sets:
+            harness = Harness(Profile(quirks=quirks), run_id, label)
+            harness.start()
+            stack.callback(harness.finish)
+            harnesses.append(harness)
+        yield context_for(harnesses)
 
 
 def context_for(harnesses: list[Harness]) -> Context:

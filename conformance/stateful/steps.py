@@ -7,6 +7,7 @@ runs exactly those steps again without Hypothesis.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,3 +88,9 @@ def parse_replay(text: str) -> list[tuple[str, dict[str, Any]]]:
     if not isinstance(raw, list) or not all(isinstance(s, list) and len(s) == 2 for s in raw):
         raise ValueError("--replay expects a JSON list of [operation, {arguments}] pairs")
     return [(str(name), dict(args)) for name, args in raw]
+
+
+def parse_failure(message: str) -> tuple[str, list[str]]:
+    """(rule id, the numbered calls) of a failure the machine printed; ("", []) for any other message."""
+    rule = re.match(r"\[([^\]]+)\]", message)
+    return (rule.group(1) if rule else "", re.findall(r"^ *\d+\. (.+)$", message, re.MULTILINE))
