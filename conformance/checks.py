@@ -1,5 +1,11 @@
 """Assertions that conformance tests make, phrased for a vendor reading a failure.
 
+Two kinds, and a test uses both:
+- `expect*` judge the test's own rule: a mismatch is a *fail* of that rule.
+- `require*` check a precondition the test needs but does not judge (a link that exists, a target that reads
+  back): a mismatch *blocks* the test, naming the prerequisite rule and what came back. Another rule's
+  deviation therefore never turns this test red.
+
 Status and error Code are asserted; the human Message never is; EC is recorded, never asserted.
 """
 
@@ -9,15 +15,22 @@ from collections.abc import Iterable
 from urllib.parse import unquote
 
 from .client import Reply
+from .outcomes import Blocked, NotImplementedByServer, ServerDeviation
 from .rules import Rule
 
-
-class NotImplementedByServer(AssertionError):
-    """The server answered 501 / NotImplemented where the rule expects something else."""
-
-
-class ServerDeviation(AssertionError):
-    """The server answered, and the answer breaks the rule."""
+__all__ = [
+    "Blocked",
+    "NotImplementedByServer",
+    "ServerDeviation",
+    "describe",
+    "expect",
+    "expect_equal",
+    "expect_header",
+    "fail",
+    "link_target",
+    "require",
+    "require_equal",
+]
 
 
 def describe(reply: Reply) -> str:
@@ -82,3 +95,28 @@ def link_target(reply: Reply) -> str | None:
     """GetSymlink's x-oss-symlink-target, percent-decoded (the value is sent encoded: OSS-FACTS 1.7, 2)."""
     value = reply.header("x-oss-symlink-target")
     return None if value is None else unquote(value)
+
+
+# ---------------------------------------------------------------- preconditions (blocked, never fail)
+
+
+def require(reply: Reply, prerequisite: str, status: int = 200, codes: Iterable[str] = ()) -> Reply:
+    """A step the test needs but does not judge: unless it answered `status` (and one of `codes`, when named),
+    the test is blocked by the rule `prerequisite`, the one that covers this step."""
+    wanted = tuple(codes)
+    if reply.status != status or (wanted and reply.code not in wanted):
+        want = f"{status}" + (f" {' or '.join(wanted)}" if wanted else "")
+        raise Blocked(prerequisite, f"{_where(reply)} answered {describe(reply)}, needed {want}")
+    return reply
+
+
+def require_equal(prerequisite: str, reply: Reply | None, what: str, got: object, want: object) -> None:
+    """A precondition on a value: blocked by `prerequisite` when `got != want`."""
+    if got != want:
+        where = f"{_where(reply)}: " if reply is not None else ""
+        raise Blocked(prerequisite, f"{where}{what} was {_short(got)}, needed {_short(want)}")
+
+
+def _short(value: object, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"

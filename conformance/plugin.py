@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from . import rules, strategies
-from .checks import NotImplementedByServer
 from .client import HarnessError, OssClient, new_run_id
 from .harness import Harness
+from .outcomes import NotApplicable, Outcome, from_exception
 from .profile import Profile, ProfileError, load
 
 HARNESS_KEY = pytest.StashKey[Harness]()
@@ -157,7 +157,6 @@ def new_key(oss_harness: Harness):
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    profile = config.stash[PROFILE_KEY]
     for item in items:
         marker = item.get_closest_marker("rule")
         if marker is None:
@@ -167,23 +166,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         except rules.RuleError as exc:
             raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
         item.user_properties.append(("rule", found.id))
-        if found.capability and not profile.supports(found.capability):
-            item.add_marker(
-                pytest.mark.skip(reason=f"not-applicable: profile {profile.name} declares no {found.capability}")
-            )
 
 
-def outcome_of(report: pytest.TestReport, excinfo: pytest.ExceptionInfo | None) -> str:
-    if report.skipped:
-        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
-        return "not-applicable" if "not-applicable" in reason else "skipped"
-    if report.passed:
-        return "pass"
-    if excinfo is not None and excinfo.errisinstance(NotImplementedByServer):
-        return "not-implemented"
-    if excinfo is not None and excinfo.errisinstance(HarnessError):
-        return "error"
-    return "fail" if report.when == "call" else "error"
+@pytest.hookimpl(tryfirst=True)  # before fixtures: a not-applicable test starts nothing
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A rule whose capability the profile declares absent is not-applicable (an outcome of its own)."""
+    marker = item.get_closest_marker("rule")
+    if marker is None:
+        return
+    found = rules.get(marker.args[0])
+    profile = item.config.stash[PROFILE_KEY]
+    if found.capability and not profile.supports(found.capability):
+        raise NotApplicable(f"profile {profile.name} declares no {found.capability}")
+
+
+def outcome_of(report: pytest.TestReport, excinfo: pytest.ExceptionInfo | None) -> Outcome:
+    if report.passed or excinfo is None:
+        return Outcome.PASS if report.passed else Outcome.ERROR
+    return from_exception(excinfo.value, report.when)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -192,9 +192,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report: pytest.TestReport = result.get_result()
     if report.when != "call" and not (report.failed or report.skipped):
         return
-    report.user_properties.append(("outcome", outcome_of(report, call.excinfo)))
+    outcome = outcome_of(report, call.excinfo)
+    report.user_properties.append(("outcome", str(outcome)))
     harness = item.config.stash.get(HARNESS_KEY, None)
-    if report.failed and harness is not None and harness.transcript.exchanges:
+    shown = report.failed or outcome is Outcome.BLOCKED  # what a vendor needs to see to act
+    if shown and harness is not None and harness.transcript.exchanges:
         report.sections.append(("OSS exchanges (redacted)", harness.transcript.render()))
         report.user_properties.append(("exchanges", [e.to_dict() for e in harness.transcript.exchanges[-8:]]))
     _circuit_breaker(item, call)

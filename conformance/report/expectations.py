@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import rules
-from . import DEVIATIONS, EXPECTABLE
+from ..outcomes import DEVIATIONS, EXPECTABLE
 from .results import PACKAGE_PARENT, SUITE_ROOT, Record
 
 FIELDS = {"id", "outcome", "reason", "ticket", "expires"}

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .. import rules
+from ..outcomes import Outcome
 from . import expectations as expect_file
 from .results import Collector, canonical_test_id, document, now, suite_version, write
 
@@ -111,8 +112,8 @@ class Controller:
         summary = {}
         if listed is not None:
             status, summary = self._judge(listed, records, status)
-        if status == 0 and not any(r.outcome not in ("not-applicable", "skipped") for r in records):
-            self.lines.append("no test was executed (all were skipped or not applicable): the run fails")
+        if status == 0 and not any(Outcome(r.outcome).executed for r in records):
+            self.lines.append("no test was executed (all were skipped, blocked or not applicable): the run fails")
             status = NO_TESTS
         session.exitstatus = status
         if option.oss_results:

@@ -5,18 +5,11 @@ from __future__ import annotations
 
 from html import escape
 
+from ..outcomes import Outcome
 from .matrix import LEVELS, Matrix, anchor, source_link
 
 # outcome -> (symbol, short text); the CSS class is the outcome itself
-BADGES = {
-    "pass": ("✔", "pass"),
-    "fail": ("✘", "fail"),
-    "not-implemented": ("∅", "not impl."),
-    "known": ("≈", "known"),
-    "error": ("!", "error"),
-    "not-applicable": ("○", "n/a"),
-    "skipped": ("○", "skipped"),
-}
+BADGES = {o.value: (o.symbol, o.label) for o in Outcome}
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2433;background:#f6f7f9}
@@ -36,7 +29,7 @@ td.c a{color:inherit;text-decoration:none;display:block}td.c a:hover{text-decora
 td.c small{display:block;font-weight:400;opacity:.8}
 .pass{background:#dcf3e1;color:#14532d}.fail{background:#fbd9d9;color:#8a1c1c}
 .not-implemented{background:#ffe9c7;color:#7a4a00}.known{background:#dde7f7;color:#1f3f75}
-.error{background:#ecdcf6;color:#5a1f7a}.not-applicable,.skipped,.none{background:#f1f2f4;color:#8b93a3}
+.error{background:#ecdcf6;color:#5a1f7a}.blocked{background:#eef0d8;color:#5b5b14}.not-applicable,.skipped,.none{background:#f1f2f4;color:#8b93a3}
 .lvl{font-weight:700;font-size:12px}.MUST{color:#8a1c1c}.SHOULD{color:#7a4a00}.MAY{color:#3b6b3b}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;margin-right:6px;font-weight:600;font-size:12px}
 table.scores td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -44,7 +37,7 @@ table.scores td.num{text-align:right;font-variant-numeric:tabular-nums}
  vertical-align:middle;overflow:hidden}.bar i{display:block;height:8px;background:#2f9e55}
 article{background:#fff;border:1px solid #e1e4ea;border-left:4px solid #c53030;margin:10px 0;padding:8px 14px}
 article[data-outcome=known]{border-left-color:#3b64ad}article[data-outcome=not-implemented]{border-left-color:#d08a00}
-article[data-outcome=error]{border-left-color:#7b3fa6}article:target{outline:3px solid #f0b429}
+article[data-outcome=error]{border-left-color:#7b3fa6}article[data-outcome=blocked]{border-left-color:#9a9a2a}article:target{outline:3px solid #f0b429}
 article a.up{float:right;font-size:12px}
 article h4{margin:4px 0;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;word-break:break-all}
 pre{background:#f3f4f7;padding:8px;overflow-x:auto;font-size:12px;white-space:pre-wrap;word-break:break-all}

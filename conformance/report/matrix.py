@@ -12,11 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .. import rules
-from . import DEVIATIONS
+from ..outcomes import DEVIATIONS, Outcome, severity_of
 
-# Which outcome a cell shows when a rule's tests disagree: the worst one.
-SEVERITY = ("fail", "error", "not-implemented", "known", "pass", "skipped", "not-applicable")
-NOT_EXECUTED = ("not-applicable", "skipped")
+NOT_EXECUTED = tuple(o for o in Outcome if not o.executed)
 LEVELS = rules.LEVELS
 
 
@@ -102,7 +100,8 @@ class Matrix:
         if not tests:
             return Cell(None)
         executed = [t for t in tests if t["outcome"] not in NOT_EXECUTED]
-        worst = min(tests, key=lambda t: SEVERITY.index(t["outcome"]) if t["outcome"] in SEVERITY else 0)
+        # Which outcome the cell shows when a rule's tests disagree: the worst one.
+        worst = min(tests, key=lambda t: severity_of(t["outcome"]))
         failing = next((t for t in tests if t["outcome"] not in ("pass", *NOT_EXECUTED)), None)
         return Cell(
             outcome=worst["outcome"],
