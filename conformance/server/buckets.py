@@ -96,18 +96,9 @@ def head_bucket(ctx: Context, request: Request) -> Response:
     return Response(200)
 
 
-def list_multipart_uploads(ctx: Context, request: Request) -> Response:
-    """Multipart upload is not modelled, so there is never one in progress. oss2's test fixtures list
-    uploads (and live channels) in tearDown (OSS-FACTS 8.2); an empty answer is the truthful one."""
-    bucket = ctx.store.bucket(request.bucket or "")
-    fields = ["KeyMarker", "UploadIdMarker", "NextKeyMarker", "NextUploadIdMarker", "Delimiter", "Prefix"]
-    children = [element("Bucket", bucket.name), *(element(name, "") for name in fields)]
-    children += [element("MaxUploads", 1000), element("IsTruncated", False)]
-    return xml_reply("ListMultipartUploadsResult", children)
-
-
 def list_live_channels(ctx: Context, request: Request) -> Response:
-    """LiveChannel is not modelled: an empty list (see list_multipart_uploads)."""
+    """LiveChannel is not modelled, so there is never one: oss2's test fixtures list live channels in tearDown
+    (OSS-FACTS 8.2); an empty answer is the truthful one."""
     ctx.store.bucket(request.bucket or "")
     children = [element("Prefix", ""), element("Marker", ""), element("MaxKeys", 100), element("IsTruncated", False)]
     return xml_reply("ListLiveChannelResult", children)

@@ -71,6 +71,21 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
     "NotImplemented": ErrorSpec(
         501, "A header you provided implies functionality that is not implemented.", PLACEHOLDER_EC
     ),
+    # multipart upload (OSS-FACTS-OBJECTS-1 2-6)
+    "NoSuchUpload": ErrorSpec(
+        404,
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted "
+        "or completed.",
+        "0042-00000002",
+    ),
+    "InvalidPart": ErrorSpec(
+        400,
+        "One or more of the specified parts could not be found or the specified entity tag might not have "
+        "matched the part's entity tag.",
+        PLACEHOLDER_EC,
+    ),
+    "InvalidPartOrder": ErrorSpec(400, "The list of parts was not in ascending order.", "0042-00000209"),
+    "EntityTooSmall": ErrorSpec(400, "Your proposed upload is smaller than the minimum allowed size.", "0042-00000213"),
     # symlinks (OSS-FACTS 1.3, 2, 3.2)
     "NotSymlink": ErrorSpec(400, "The specified object is not a symlink.", "0043-00000101"),
     "SymlinkTargetNotExist": ErrorSpec(404, "The symlink target object does not exist.", "0026-00000012"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from conformance.server.crc64 import crc64_ecma
 
-NORMAL, APPENDABLE, SYMLINK = "Normal", "Appendable", "Symlink"
+NORMAL, APPENDABLE, SYMLINK, MULTIPART = "Normal", "Appendable", "Symlink", "Multipart"
 ARCHIVE_CLASSES = frozenset({"Archive", "ColdArchive", "DeepColdArchive"})
 NULL_VERSION = "null"
 
@@ -61,6 +61,27 @@ def link_etag(target: str) -> str:
     return f'"{hashlib.md5(target.encode("utf-8", "surrogateescape")).hexdigest().upper()}"'
 
 
+@dataclass(frozen=True)
+class Part:
+    number: int
+    data: bytes
+    etag: str  # quoted upper-case hex MD5 of the part
+    crc64: int
+    last_modified: int
+    uploaded_ns: int = 0  # when it was sent, finer than last_modified: orders parts uploaded in one second
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart upload in progress: the attributes given at Initiate, and the parts so far by number."""
+
+    key: str
+    upload_id: str
+    initiated: int
+    fields: dict[str, object]  # ObjectVersion fields from the Initiate headers (content type, meta, class ...)
+    parts: dict[int, Part] = field(default_factory=dict)
+
+
 @dataclass
 class Bucket:
     name: str
@@ -70,6 +91,7 @@ class Bucket:
     acl: str = "private"
     storage_class: str = "Standard"
     objects: dict[str, list[ObjectVersion]] = field(default_factory=dict)  # oldest version first
+    uploads: dict[str, Upload] = field(default_factory=dict)  # multipart uploads in progress, by upload id
 
     def current(self, key: str) -> ObjectVersion | None:
         versions = self.objects.get(key)

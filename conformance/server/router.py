@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conformance.server import buckets, deletes, listing, reads, subresources, symlinks, writes
+from conformance.server import (
+    buckets,
+    deletes,
+    listing,
+    multipart,
+    multipart_listing,
+    reads,
+    subresources,
+    symlinks,
+    writes,
+)
 from conformance.server.context import Context
 from conformance.server.errors import OssError
 from conformance.server.request import Request, Response
@@ -25,6 +35,7 @@ def put_or_copy(ctx: Context, request: Request) -> Response:
 
 OBJECT_ROUTES: Routes = {
     "GET": [
+        ("uploadId", multipart.list_parts),
         ("symlink", symlinks.get_symlink),
         ("acl", subresources.get_object_acl),
         ("tagging", subresources.get_object_tagging),
@@ -32,13 +43,23 @@ OBJECT_ROUTES: Routes = {
     ],
     "HEAD": [("objectMeta", reads.get_object_meta), (None, reads.read_object)],
     "PUT": [
+        ("uploadId", multipart.upload_part),
         ("symlink", symlinks.put_symlink),
         ("acl", subresources.put_object_acl),
         ("tagging", subresources.put_object_tagging),
         (None, put_or_copy),
     ],
-    "POST": [("append", writes.append_object), ("restore", subresources.restore_object)],
-    "DELETE": [("tagging", subresources.delete_object_tagging), (None, deletes.delete_object)],
+    "POST": [
+        ("uploads", multipart.initiate),
+        ("uploadId", multipart.complete),
+        ("append", writes.append_object),
+        ("restore", subresources.restore_object),
+    ],
+    "DELETE": [
+        ("uploadId", multipart.abort),
+        ("tagging", subresources.delete_object_tagging),
+        (None, deletes.delete_object),
+    ],
 }
 
 BUCKET_ROUTES: Routes = {
@@ -47,7 +68,7 @@ BUCKET_ROUTES: Routes = {
         ("acl", buckets.get_bucket_acl),
         ("versions", listing.list_versions),
         ("bucketInfo", buckets.get_bucket_info),
-        ("uploads", buckets.list_multipart_uploads),
+        ("uploads", multipart_listing.list_multipart_uploads),
         ("live", buckets.list_live_channels),
         (None, listing.list_objects),
     ],
@@ -66,7 +87,7 @@ ANONYMOUS_OPERATIONS = frozenset({reads.read_object, symlinks.get_symlink})
 OBJECT_ONLY = ("symlink", "objectMeta", "append", "restore")
 
 UNSUPPORTED = frozenset(
-    "uploads uploadId partNumber cors lifecycle logging website referer policy live worm wormId wormExtend "
+    "cors lifecycle logging website referer policy live worm wormId wormExtend "
     "encryption replication inventory qos requestPayment x-oss-process comp stat location cname "
     "transferAcceleration resourceGroup style metaQuery objectInfo callback".split()
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import secrets
 import threading
 import time
 import uuid
@@ -18,7 +19,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from conformance.server.errors import OssError
-from conformance.server.model import NULL_VERSION, Bucket, ObjectVersion
+from conformance.server.model import NULL_VERSION, Bucket, ObjectVersion, Part, Upload
 
 STATE_FILE = "state.pickle"
 
@@ -33,6 +34,12 @@ class Deleted(NamedTuple):
 
 def new_version_id() -> str:
     return uuid.uuid4().hex
+
+
+def new_upload_id() -> str:
+    """32 upper-case hex characters, ordered by creation time: ListMultipartUploads sorts one key's uploads
+    by upload id (OSS-FACTS-OBJECTS-1 7), which then is also the order they were initiated in."""
+    return f"{time.time_ns():016X}{secrets.token_hex(8).upper()}"
 
 
 class Store:
@@ -54,6 +61,8 @@ class Store:
         if os.path.exists(self._path()):
             with open(self._path(), "rb") as handle:
                 self._buckets = pickle.load(handle)
+            for bucket in self._buckets.values():  # state saved before multipart upload existed
+                bucket.__dict__.setdefault("uploads", {})
 
     def _save(self) -> None:
         if not self._data_dir:
@@ -183,3 +192,60 @@ class Store:
         else:
             bucket.objects.pop(key, None)
         self._save()
+
+    # ------------------------------------------------------------ multipart uploads
+
+    def create_upload(self, bucket_name: str, upload: Upload, guard: Guard | None = None) -> Upload:
+        with self._lock:
+            bucket = self.bucket(bucket_name)
+            if guard:
+                guard(bucket, bucket.current(upload.key))
+            bucket.uploads[upload.upload_id] = upload
+            self._save()
+            return upload
+
+    def upload(self, bucket_name: str, key: str, upload_id: str) -> Upload:
+        """The upload in progress with this id for this key, else 404 NoSuchUpload."""
+        with self._lock:
+            upload = self.bucket(bucket_name).uploads.get(upload_id)
+            if upload is None or upload.key != key:
+                raise OssError("NoSuchUpload", extras={"UploadId": upload_id})
+            return upload
+
+    def uploads(self, bucket_name: str) -> list[Upload]:
+        """Uploads in progress by key, then upload id (= initiation order)."""
+        with self._lock:
+            return sorted(self.bucket(bucket_name).uploads.values(), key=lambda u: (u.key, u.upload_id))
+
+    def put_part(self, bucket_name: str, key: str, upload_id: str, part: Part) -> None:
+        with self._lock:
+            upload = self.upload(bucket_name, key, upload_id)
+            self.bucket(bucket_name).uploads[upload_id] = replace(upload, parts={**upload.parts, part.number: part})
+            self._save()
+
+    def end_upload(self, bucket_name: str, key: str, upload_id: str) -> Upload:
+        """Remove an upload and its parts (AbortMultipartUpload)."""
+        with self._lock:
+            upload = self.upload(bucket_name, key, upload_id)
+            del self.bucket(bucket_name).uploads[upload_id]
+            self._save()
+            return upload
+
+    def complete_upload(
+        self,
+        bucket_name: str,
+        key: str,
+        upload_id: str,
+        assemble: Callable[[Upload], ObjectVersion],
+        guard: Guard | None = None,
+        consume: bool = True,
+    ) -> ObjectVersion:
+        """Build the object from the upload and store it, atomically: a concurrent Complete of the same id
+        finds it gone (NoSuchUpload), and forbid-overwrite is judged under the same lock as the write."""
+        with self._lock:
+            version = assemble(self.upload(bucket_name, key, upload_id))
+            stored = self.write(bucket_name, version, guard)
+            if consume:
+                del self.bucket(bucket_name).uploads[upload_id]
+                self._save()
+            return stored
