@@ -6,6 +6,7 @@ the stateful differential mode use it directly).
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,7 @@ class Harness:
             return report
         for purpose in self._purposes():
             client = self.client(purpose, transcript=self.cleanup_transcript)
+            self._abort_uploads(client)
             for version_key, version_id in self._listed_versions(client):
                 self._delete(client, version_key, version_id, report)
             for key in self._listed_keys(client) | self._written_in(client.bucket):
@@ -150,6 +152,15 @@ class Harness:
         else:
             report.left.append(f"{where} ({reply.status} {reply.code})")
 
+    def _abort_uploads(self, client: OssClient) -> None:
+        """Multipart uploads left in progress hold no key but do hold parts: abort them (best effort)."""
+        query = [("uploads", None), ("prefix", self.namespace.root), ("max-uploads", "1000")]
+        for element in self._list(client, query, "Upload", page_size=""):
+            key, upload_id = element.findtext("Key"), element.findtext("UploadId")
+            if key and upload_id and self.namespace.owns(key):
+                with contextlib.suppress(HarnessError, NamespaceViolation):  # best effort: it holds no key
+                    client.abort_multipart(key, upload_id)
+
     def _listed_keys(self, client: OssClient) -> set[str]:
         found: set[str] = set()
         for element in self._list(client, [("prefix", self.namespace.root)], "Contents"):
@@ -168,9 +179,10 @@ class Harness:
         return found
 
     @staticmethod
-    def _list(client: OssClient, query: list, tag: str) -> list:
+    def _list(client: OssClient, query: list, tag: str, page_size: str = "1000") -> list:
         try:
-            reply = client.request("GET", None, query=[*query, ("max-keys", "1000")])
+            sized = [*query, ("max-keys", page_size)] if page_size else query
+            reply = client.request("GET", None, query=sized)
             root = ElementTree.fromstring(reply.body) if reply.status == 200 and reply.body else None
         except Exception:
             return []

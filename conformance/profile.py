@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from .client import ADDRESSING_STYLES, SIGNATURE_VERSIONS, Credentials
 
-CAPABILITIES = ("versioning", "worm", "archive", "acl", "tagging", "append", "copy", "list")
+CAPABILITIES = ("versioning", "worm", "archive", "acl", "tagging", "append", "copy", "list", "multipart")
 HYPOTHESIS_PROFILES = ("ci", "default", "thorough")
 LOOPBACK_HOSTS = ("localhost", "::1")
 

@@ -151,15 +151,15 @@ class OssClient:
             error=parse_error(method, response.status_code, response.headers, body),
             exchange=exchange,
         )
-        self._track(method, bucket, key, reply)
+        self._track(method, bucket, key, reply, {name for name, _ in _as_pairs(query)})
         return reply
 
-    def _track(self, method: str, bucket: str, key: str | None, reply: Reply) -> None:
+    def _track(self, method: str, bucket: str, key: str | None, reply: Reply, params: set[str]) -> None:
         if key is None or not 200 <= reply.status < 300:
             return
         if method in WRITE_METHODS:
             self.written.add(bucket, key)
-        elif method == "DELETE":
+        elif method == "DELETE" and params <= {"versionId"}:  # not ?uploadId or ?tagging: the object stays
             self.written.discard(bucket, key)
 
     # ------------------------------------------------------------ named operations (thin on purpose)
@@ -215,3 +215,48 @@ class OssClient:
 
     def list_objects(self, **params: str) -> Reply:
         return self.request("GET", None, query=list(params.items()))
+
+    # ------------------------------------------------------------ multipart upload
+
+    def initiate_multipart(self, key: str, headers: Mapping[str, str] | None = None, **params: str) -> Reply:
+        return self.request("POST", key, query=[("uploads", None), *params.items()], headers=headers)
+
+    def upload_part(
+        self, key: str, upload_id: str, number: int | str, data: bytes, headers: Mapping[str, str] | None = None
+    ) -> Reply:
+        query = [("partNumber", str(number)), ("uploadId", upload_id)]
+        return self.request("PUT", key, query=query, data=data, headers=headers)
+
+    def upload_part_copy(
+        self, key: str, upload_id: str, number: int, source_key: str, headers: Mapping[str, str] | None = None
+    ) -> Reply:
+        sent = {"x-oss-copy-source": f"/{self.bucket}/{quote(source_key, safe='')}", **(headers or {})}
+        return self.upload_part(key, upload_id, number, b"", sent)
+
+    def complete_multipart(
+        self,
+        key: str,
+        upload_id: str,
+        parts: Iterable[tuple[int, str]] | None,
+        headers: Mapping[str, str] | None = None,
+        **params: str,
+    ) -> Reply:
+        """parts = [(part number, ETag)] in the order given; None sends no body (for x-oss-complete-all)."""
+        body = b"" if parts is None else complete_body(parts)
+        query = [("uploadId", upload_id), *params.items()]
+        return self.request("POST", key, query=query, data=body, headers=headers)
+
+    def abort_multipart(self, key: str, upload_id: str) -> Reply:
+        return self.request("DELETE", key, query=[("uploadId", upload_id)])
+
+    def list_parts(self, key: str, upload_id: str, **params: str) -> Reply:
+        return self.request("GET", key, query=[("uploadId", upload_id), *params.items()])
+
+    def list_multipart_uploads(self, **params: str) -> Reply:
+        return self.request("GET", None, query=[("uploads", None), *params.items()])
+
+
+def complete_body(parts: Iterable[tuple[int, str]]) -> bytes:
+    """The CompleteMultipartUpload body, parts in the order given (a test may send them out of order)."""
+    listed = "".join(f"<Part><PartNumber>{n}</PartNumber><ETag>{etag}</ETag></Part>" for n, etag in parts)
+    return f"<CompleteMultipartUpload>{listed}</CompleteMultipartUpload>".encode()

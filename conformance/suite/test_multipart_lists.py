@@ -1,0 +1,138 @@
+"""ListParts and ListMultipartUploads. Every listing is confined to the test's own prefix under the run namespace."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conformance.checks import expect, expect_equal, fail
+from conformance.suite import multipart_steps as mpu
+from conformance.suite.preconditions import elements, xml_root
+
+# ---------------------------------------------------------------- ListParts
+
+
+@pytest.mark.rule("mpu.listparts.parts")
+@given(order=st.permutations([1, 2, 3, 7]))
+def test_list_parts_ascending(oss, new_key, rule, order):
+    key = new_key("mpu")
+    upload_id = mpu.initiate(oss, key)
+    parts = {number: mpu.part_data(number, 10 * number) for number in order}
+    etags = dict(mpu.upload_all(oss, key, upload_id, parts))
+    reply = expect(oss.list_parts(key, upload_id), rule)
+    root = xml_root(reply, rule.id)
+    for name, want in (("Bucket", oss.bucket), ("Key", key), ("UploadId", upload_id)):
+        expect_equal(rule, reply, name, mpu.text(root, name), want)
+    want = [(n, mpu.bare(etags[n]), len(parts[n])) for n in sorted(parts)]
+    got = [(number, mpu.bare(etag), size) for number, etag, size in mpu.listed_parts(reply)]
+    expect_equal(rule, reply, "(PartNumber, ETag, Size) in listed order", got, want)
+
+
+@pytest.mark.rule("mpu.listparts.paging")
+@given(page=st.integers(1, 4))
+def test_list_parts_paging(oss, new_key, rule, page):
+    key = new_key("mpu")
+    upload_id = mpu.initiate(oss, key)
+    mpu.upload_all(oss, key, upload_id, {n: b"part %d" % n for n in range(1, 6)})
+    seen, marker = [], "0"
+    for _ in range(6):  # 5 parts: at most 5 pages, and one more to see a server that never stops
+        reply = expect(oss.list_parts(key, upload_id, **{"max-parts": str(page), "part-number-marker": marker}), rule)
+        numbers = [number for number, _, _ in mpu.listed_parts(reply)]
+        if len(numbers) > page:
+            fail(rule, reply, f"max-parts={page} listed {len(numbers)} parts")
+        seen += numbers
+        root = xml_root(reply, rule.id)
+        if mpu.text(root, "IsTruncated") != "true":
+            break
+        marker = mpu.text(root, "NextPartNumberMarker") or ""
+    expect_equal(rule, None, "part numbers over all pages", seen, [1, 2, 3, 4, 5])
+
+
+@pytest.mark.rule("mpu.listparts.no-such-upload")
+def test_list_parts_unknown_upload(oss, new_key, rule):
+    key = new_key("mpu")
+    mpu.initiate(oss, key)  # the key has an upload, just not this one
+    expect(oss.list_parts(key, mpu.UNKNOWN_UPLOAD_ID), rule)
+
+
+# ---------------------------------------------------------------- ListMultipartUploads
+
+
+def _uploads(oss, keys: list[str]) -> list[tuple[str, str]]:
+    """One upload per entry of `keys` (a key may repeat), as (key, upload id)."""
+    return [(key, mpu.initiate(oss, key)) for key in keys]
+
+
+@pytest.mark.rule("mpu.listuploads.entries")
+def test_list_uploads_in_progress(oss, new_key, rule):
+    prefix = new_key("uploads") + "/"
+    made = _uploads(oss, [prefix + "b", prefix + "a", prefix + "b", prefix + "c"])
+    done, aborted = made[2], made[3]
+    mpu.complete(oss, done[0], done[1], mpu.upload_all(oss, done[0], done[1], {1: b"done"}))
+    mpu.require_aborted(oss, *aborted)
+    reply = expect(oss.list_multipart_uploads(prefix=prefix), rule)
+    listed = mpu.listed_uploads(reply, rule.id)
+    expect_equal(rule, reply, "keys in listed order", mpu.keys_in_order(listed), [prefix + "a", prefix + "b"])
+    expect_equal(rule, reply, "uploads listed", sorted(listed), sorted(made[:2]))
+    for upload in elements(xml_root(reply, rule.id), "Upload"):
+        if not mpu.text(upload, "Initiated"):
+            fail(rule, reply, "an Upload entry has no Initiated")
+
+
+@pytest.mark.rule("mpu.listuploads.paging")
+@given(page=st.integers(1, 3))
+def test_list_uploads_paging(oss, new_key, rule, page):
+    prefix = new_key("uploads") + "/"
+    made = _uploads(oss, [prefix + "a", prefix + "a", prefix + "b", prefix + "c", prefix + "c"])
+    seen, markers = [], {}
+    for _ in range(len(made) + 1):
+        reply = expect(oss.list_multipart_uploads(prefix=prefix, **{"max-uploads": str(page)}, **markers), rule)
+        listed = mpu.listed_uploads(reply, rule.id)
+        if len(listed) > page:
+            fail(rule, reply, f"max-uploads={page} listed {len(listed)} uploads")
+        seen += listed
+        root = xml_root(reply, rule.id)
+        if mpu.text(root, "IsTruncated") != "true":
+            break
+        markers = {
+            "key-marker": mpu.text(root, "NextKeyMarker") or "",
+            "upload-id-marker": mpu.text(root, "NextUploadIdMarker") or "",
+        }
+    expect_equal(rule, None, "uploads over all pages (each once)", sorted(seen), sorted(made))
+
+
+@pytest.mark.rule("mpu.listuploads.key-marker")
+def test_list_uploads_key_marker(oss, new_key, rule):
+    prefix = new_key("uploads") + "/"
+    made = _uploads(oss, [prefix + "k1", prefix + "k2", prefix + "k3"])
+    reply = expect(oss.list_multipart_uploads(prefix=prefix, **{"key-marker": prefix + "k2"}), rule)
+    expect_equal(rule, reply, "uploads after the key-marker", mpu.listed_uploads(reply, rule.id), made[2:])
+
+
+@pytest.mark.rule("mpu.listuploads.delimiter")
+def test_list_uploads_delimiter(oss, new_key, rule):
+    prefix = new_key("uploads") + "/"
+    made = _uploads(oss, [prefix + "dir/x", prefix + "dir/y", prefix + "top"])
+    reply = expect(oss.list_multipart_uploads(prefix=prefix, delimiter="/"), rule)
+    root = xml_root(reply, rule.id)
+    groups = [mpu.text(group, "Prefix") for group in elements(root, "CommonPrefixes")]
+    expect_equal(rule, reply, "CommonPrefixes", groups, [prefix + "dir/"])
+    expect_equal(rule, reply, "uploads outside any group", mpu.listed_uploads(reply, rule.id), made[2:])
+
+
+@pytest.mark.rule("mpu.listuploads.encoding-type")
+def test_list_uploads_encoding_type(oss, new_key, rule):
+    prefix = new_key("uploads") + "/ a+b%25 中/"
+    key = prefix + "leaf x"
+    mpu.initiate(oss, key)
+    reply = expect(oss.list_multipart_uploads(prefix=prefix, **{"encoding-type": "url"}), rule)
+    root = xml_root(reply, rule.id)
+    expect_equal(rule, reply, "EncodingType", mpu.text(root, "EncodingType"), "url")
+    for name, want in (("Prefix", prefix), ("Key", key)):
+        sent = mpu.text(root, name) or ""
+        expect_equal(rule, reply, f"{name}, url-decoded", unquote(sent), want)
+        if sent == want:
+            fail(rule, reply, f"{name} {sent!r} came back unencoded")
