@@ -46,7 +46,7 @@ def list_multipart_uploads(ctx: Context, request: Request) -> Response:
     if ctx.quirks.has("list-uploads-delimiter-ignored"):
         delimiter = ""
     uploads = [] if ctx.quirks.has("list-uploads-empty") else ctx.store.uploads(bucket.name)
-    if ctx.quirks.has("list-uploads-key-marker-inclusive") and key_marker:
+    if ctx.quirks.has("list-uploads-key-marker-inclusive") and key_marker and not id_marker:
         key_marker, id_marker = key_marker[:-1], ""  # sorts just before the marker: the marker key is listed
     rows = _after_markers((u for u in uploads if u.key.startswith(prefix)), key_marker, id_marker)
     page = Page(rows, prefix, delimiter, request.param("key-marker") or "", limit)

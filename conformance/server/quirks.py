@@ -471,7 +471,7 @@ REGISTRY: dict[str, Quirk] = _registry(
         "list-uploads-key-marker-inclusive",
         "clones that compare key-marker with >= instead of >",
         ("mpu.listuploads.key-marker",),
-        "ListMultipartUploads with a key-marker also lists the marker key's uploads.",
+        "ListMultipartUploads with a key-marker and no upload-id-marker also lists the marker key's uploads.",
     ),
     Quirk(
         "list-uploads-delimiter-ignored",

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.checks import expect, expect_equal, fail
+from conformance.checks import expect, expect_equal, fail, require, require_equal
 from conformance.suite import multipart_steps as mpu
 from conformance.suite.preconditions import elements, xml_root
 
@@ -23,7 +23,7 @@ def test_list_parts_ascending(oss, new_key, rule, order):
     parts = {number: mpu.part_data(number, 10 * number) for number in order}
     etags = dict(mpu.upload_all(oss, key, upload_id, parts))
     reply = expect(oss.list_parts(key, upload_id), rule)
-    root = xml_root(reply, rule.id)
+    root = mpu.judged_xml(reply, rule)
     for name, want in (("Bucket", oss.bucket), ("Key", key), ("UploadId", upload_id)):
         expect_equal(rule, reply, name, mpu.text(root, name), want)
     want = [(n, mpu.bare(etags[n]), len(parts[n])) for n in sorted(parts)]
@@ -61,23 +61,36 @@ def test_list_parts_unknown_upload(oss, new_key, rule):
 # ---------------------------------------------------------------- ListMultipartUploads
 
 
-def _uploads(oss, keys: list[str]) -> list[tuple[str, str]]:
-    """One upload per entry of `keys` (a key may repeat), as (key, upload id)."""
-    return [(key, mpu.initiate(oss, key)) for key in keys]
+def _uploads(oss, prefix: str, names: list[str], shown: bool = True) -> list[tuple[str, str]]:
+    """One upload per name under `prefix` (a name may repeat), as (key, upload id). Preconditions: every upload
+    of a repeated key is still alive (mpu.init.multiple-per-key) and, when `shown`, a plain listing of the
+    prefix shows them all (mpu.listuploads.entries)."""
+    keys = [prefix + name for name in names]
+    made = [(key, mpu.initiate(oss, key)) for key in keys]
+    for key, upload_id in made:
+        if keys.count(key) > 1:
+            require(oss.list_parts(key, upload_id), "mpu.init.multiple-per-key")
+    if shown:
+        listed = mpu.listed_uploads(mpu.uploads_under(oss, prefix))
+        require_equal(mpu.LIST_UPLOADS, None, f"uploads listed under {prefix!r}", sorted(listed), sorted(made))
+    return made
 
 
 @pytest.mark.rule("mpu.listuploads.entries")
 def test_list_uploads_in_progress(oss, new_key, rule):
     prefix = new_key("uploads") + "/"
-    made = _uploads(oss, [prefix + "b", prefix + "a", prefix + "b", prefix + "c"])
+    made = _uploads(oss, prefix, ["b", "a", "b", "c"], shown=False)
     done, aborted = made[2], made[3]
     mpu.complete(oss, done[0], done[1], mpu.upload_all(oss, done[0], done[1], {1: b"done"}))
+    require(oss.list_parts(*done), "mpu.complete.upload-consumed", status=404)
     mpu.require_aborted(oss, *aborted)
+    require(oss.list_parts(*aborted), "mpu.abort.removes", status=404)
     reply = expect(oss.list_multipart_uploads(prefix=prefix), rule)
+    root = mpu.judged_xml(reply, rule)
     listed = mpu.listed_uploads(reply, rule.id)
     expect_equal(rule, reply, "keys in listed order", mpu.keys_in_order(listed), [prefix + "a", prefix + "b"])
     expect_equal(rule, reply, "uploads listed", sorted(listed), sorted(made[:2]))
-    for upload in elements(xml_root(reply, rule.id), "Upload"):
+    for upload in elements(root, "Upload"):
         if not mpu.text(upload, "Initiated"):
             fail(rule, reply, "an Upload entry has no Initiated")
 
@@ -86,7 +99,7 @@ def test_list_uploads_in_progress(oss, new_key, rule):
 @given(page=st.integers(1, 3))
 def test_list_uploads_paging(oss, new_key, rule, page):
     prefix = new_key("uploads") + "/"
-    made = _uploads(oss, [prefix + "a", prefix + "a", prefix + "b", prefix + "c", prefix + "c"])
+    made = _uploads(oss, prefix, ["a", "a", "b", "c", "c"])
     seen, markers = [], {}
     for _ in range(len(made) + 1):
         reply = expect(oss.list_multipart_uploads(prefix=prefix, **{"max-uploads": str(page)}, **markers), rule)
@@ -107,7 +120,7 @@ def test_list_uploads_paging(oss, new_key, rule, page):
 @pytest.mark.rule("mpu.listuploads.key-marker")
 def test_list_uploads_key_marker(oss, new_key, rule):
     prefix = new_key("uploads") + "/"
-    made = _uploads(oss, [prefix + "k1", prefix + "k2", prefix + "k3"])
+    made = _uploads(oss, prefix, ["k1", "k2", "k3"])
     reply = expect(oss.list_multipart_uploads(prefix=prefix, **{"key-marker": prefix + "k2"}), rule)
     expect_equal(rule, reply, "uploads after the key-marker", mpu.listed_uploads(reply, rule.id), made[2:])
 
@@ -115,7 +128,7 @@ def test_list_uploads_key_marker(oss, new_key, rule):
 @pytest.mark.rule("mpu.listuploads.delimiter")
 def test_list_uploads_delimiter(oss, new_key, rule):
     prefix = new_key("uploads") + "/"
-    made = _uploads(oss, [prefix + "dir/x", prefix + "dir/y", prefix + "top"])
+    made = _uploads(oss, prefix, ["dir/x", "dir/y", "top"])
     reply = expect(oss.list_multipart_uploads(prefix=prefix, delimiter="/"), rule)
     root = xml_root(reply, rule.id)
     groups = [mpu.text(group, "Prefix") for group in elements(root, "CommonPrefixes")]
@@ -126,8 +139,7 @@ def test_list_uploads_delimiter(oss, new_key, rule):
 @pytest.mark.rule("mpu.listuploads.encoding-type")
 def test_list_uploads_encoding_type(oss, new_key, rule):
     prefix = new_key("uploads") + "/ a+b%25 中/"
-    key = prefix + "leaf x"
-    mpu.initiate(oss, key)
+    ((key, _),) = _uploads(oss, prefix, ["leaf x"])
     reply = expect(oss.list_multipart_uploads(prefix=prefix, **{"encoding-type": "url"}), rule)
     root = xml_root(reply, rule.id)
     expect_equal(rule, reply, "EncodingType", mpu.text(root, "EncodingType"), "url")
