@@ -35,6 +35,8 @@ def error_response(ctx: Context, error: OssError, request_id: str, host: str, he
         error.code = "NotFound"
     if ctx.quirks.has("no-such-upload-generic") and error.code == "NoSuchUpload":
         error.code = "NoSuchKey"
+    if ctx.quirks.has("no-such-bucket-as-no-such-key") and error.code == "NoSuchBucket":
+        error.code = "NoSuchKey"
     if ctx.quirks.has("bad-request-generic") and error.status == 400:
         error.code = "BadRequest"
     body = error_xml(error, request_id, host)
