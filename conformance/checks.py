@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from urllib.parse import unquote
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
 
 from .client import Reply
 from .outcomes import Blocked, NotImplementedByServer, ServerDeviation
@@ -27,6 +31,7 @@ __all__ = [
     "expect_equal",
     "expect_header",
     "expect_status",
+    "expect_xml",
     "fail",
     "link_target",
     "require",
@@ -120,6 +125,15 @@ def expect_header(reply: Reply, rule: Rule, name: str, value: str | None = None)
 def expect_equal(rule: Rule, reply: Reply | None, what: str, got: object, want: object) -> None:
     if got != want:
         fail(rule, reply, f"{what}: got {_short(got)}, expected {_short(want)}. Rule: {rule.title}")
+
+
+def expect_xml(reply: Reply, rule: Rule) -> Element:
+    """The body of a reply the test judges, as XML: a body that does not parse fails `rule`."""
+    try:
+        return ElementTree.fromstring(reply.body)
+    except (ParseError, DefusedXmlException, ValueError) as exc:
+        fail(rule, reply, f"the body is not XML ({exc}). Rule: {rule.title}")
+        raise  # unreachable: fail() raises
 
 
 def link_target(reply: Reply) -> str | None:

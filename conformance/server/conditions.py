@@ -42,8 +42,12 @@ def check_conditions(request: Request, etag: str, last_modified: int, prefix: st
         raise OssError("NotModified", headers=not_modified_headers)
 
 
-def parse_range(value: str | None, size: int) -> tuple[int, int] | None:
-    """(first, last) of a single satisfiable `bytes=` range, else None (= serve the whole object)."""
+def parse_range(value: str | None, size: int, standard: bool = False) -> tuple[int, int] | None:
+    """(first, last) of a single usable `bytes=` range, else None (= serve the whole object with 200).
+
+    Default mode (OSS-FACTS-OBJECTS-1 9): a range that reaches past the end, or starts past it, is ignored.
+    `standard` (`x-oss-range-behavior: standard`): the end is cut to the object, a start past it is 416.
+    """
     if not value or size == 0:
         return None
     unit, _, spec = value.strip().partition("=")
@@ -57,6 +61,12 @@ def parse_range(value: str | None, size: int) -> tuple[int, int] | None:
         return (max(size - length, 0), size - 1) if length > 0 else None
     first = int(first_text)
     last = int(last_text) if last_text else size - 1
-    if first > last or first >= size:
+    if first > last:
+        return None
+    if first >= size:
+        if standard:
+            raise OssError("InvalidRange", headers={"Content-Range": f"bytes */{size}"})
+        return None
+    if last >= size and not standard:
         return None
     return first, min(last, size - 1)

@@ -6,6 +6,7 @@ x-oss-version-id). DeleteObject is idempotent: a missing key is 204.
 
 from __future__ import annotations
 
+import sys
 from urllib.parse import quote
 
 from conformance.server.attributes import check_mutable, immutable
@@ -15,7 +16,7 @@ from conformance.server.reads import require_key
 from conformance.server.request import Request, Response
 from conformance.server.storage import Deleted
 from conformance.server.writes import check_content_md5
-from conformance.server.xmlutil import child_text, element, parse_xml, xml_document
+from conformance.server.xmlutil import child_text, element, parse_xml, parse_xml_with_controls, xml_document
 
 MAX_DELETE_KEYS = 1000
 
@@ -44,16 +45,23 @@ def delete_object(ctx: Context, request: Request) -> Response:
     )
     if no_marker:
         version_id = current.version_id  # the current version itself goes, and no marker is written
+    if ctx.quirks.has("delete-missing-404") and (current is None or current.delete_marker):
+        raise OssError("NoSuchKey", extras={"Key": key})
     deleted = ctx.store.delete(bucket.name, key, version_id, guard=check_mutable)
-    return Response(204, {} if no_marker else _delete_headers(deleted))
+    status = 200 if ctx.quirks.has("delete-returns-200") else 204
+    return Response(status, {} if no_marker else _delete_headers(deleted))
 
 
-def _requested_objects(request: Request) -> tuple[bool, list[tuple[str, str | None]]]:
-    root = parse_xml(request.body)
+def _requested_objects(ctx: Context, request: Request) -> tuple[bool, list[tuple[str, str | None]]]:
+    """Keys may hold control characters, raw or as character references: the SDKs send both, and OSS takes
+    them (OSS-FACTS-OBJECTS-1 13), though XML 1.0 forbids them."""
+    strict = ctx.quirks.has("batch-delete-strict-xml")
+    root = parse_xml(request.body) if strict else parse_xml_with_controls(request.body)
     if root is None or root.tag != "Delete":
         raise OssError("MalformedXML")
     objects = [(child_text(node, "Key"), child_text(node, "VersionId")) for node in root.findall("Object")]
-    if not objects or len(objects) > MAX_DELETE_KEYS or any(not key for key, _ in objects):
+    limit = sys.maxsize if ctx.quirks.has("batch-delete-no-limit") else MAX_DELETE_KEYS
+    if not objects or len(objects) > limit or any(not key for key, _ in objects):
         raise OssError("MalformedXML")
     quiet = (child_text(root, "Quiet") or "false").strip().lower() == "true"
     return quiet, [(key or "", version_id) for key, version_id in objects]
@@ -74,8 +82,10 @@ def delete_multiple(ctx: Context, request: Request) -> Response:
     bucket = ctx.store.bucket(request.bucket or "")
     if request.header("content-md5") is None:  # required by the API [choice of code: MissingArgument]
         raise OssError("MissingArgument", "Missing Content-MD5.", extras={"ArgumentName": "Content-MD5"})
-    check_content_md5(request, request.body)
-    quiet, objects = _requested_objects(request)
+    if not ctx.quirks.has("batch-delete-md5-unchecked"):
+        check_content_md5(request, request.body)
+    quiet, objects = _requested_objects(ctx, request)
+    quiet = quiet and not ctx.quirks.has("batch-delete-quiet-ignored")
     # WORM: refuse the whole request before deleting anything [choice: OSS documents no per-key errors]
     for key, version_id in objects:
         current = (
@@ -85,11 +95,16 @@ def delete_multiple(ctx: Context, request: Request) -> Response:
         )
         if immutable(bucket, current):
             raise OssError("FileImmutable", extras={"Key": key})
-    encode = request.param("encoding-type") == "url"
+    encode = request.param("encoding-type") == "url" and not ctx.quirks.has("batch-delete-encoding-ignored")
     entries = []
     for key, version_id in objects:
+        existed = ctx.store.current(bucket.name, key) is not None
         deleted = ctx.store.delete(bucket.name, key, version_id, guard=check_mutable)
-        entries.append(_deleted_entry(key, deleted, encode, version_id is not None))
+        if existed or not ctx.quirks.has("batch-delete-skips-missing"):
+            entries.append((key, _deleted_entry(key, deleted, encode, version_id is not None)))
+    if ctx.quirks.has("batch-delete-sorted-entries"):
+        entries.sort()
+    entries = [entry for _, entry in entries]
     children = [] if quiet else entries
     if encode:
         children.append(element("EncodingType", "url"))

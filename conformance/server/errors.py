@@ -65,6 +65,7 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
     "PreconditionFailed": ErrorSpec(
         412, "At least one of the pre-conditions you specified did not hold.", PLACEHOLDER_EC
     ),
+    "InvalidRange": ErrorSpec(416, "The requested range cannot be satisfied", PLACEHOLDER_EC),
     "NotModified": ErrorSpec(304, "Not Modified.", PLACEHOLDER_EC),
     "MethodNotAllowed": ErrorSpec(405, "The specified method is not allowed against this resource.", PLACEHOLDER_EC),
     "InternalError": ErrorSpec(500, "We encountered an internal error. Please try again.", PLACEHOLDER_EC),

@@ -62,7 +62,7 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "not-found-generic",
         "S3-style HTTP front ends (HEAD-style 404 NotFound for every missing resource)",
-        ("error.no-such-key", "error.no-such-bucket", "symlink.get.no-such-key"),
+        ("error.no-such-key", "error.no-such-bucket", "symlink.get.no-such-key", "object.meta.no-such-key"),
         "A missing key or bucket is 404 with Code NotFound instead of NoSuchKey / NoSuchBucket.",
     ),
     Quirk(
@@ -117,7 +117,12 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "forbid-overwrite-ignored",
         "gateways that drop unknown x-oss-* headers",
-        ("symlink.put.forbid-overwrite-existing", "mpu.init.forbid-overwrite", "mpu.complete.forbid-overwrite"),
+        (
+            "symlink.put.forbid-overwrite-existing",
+            "mpu.init.forbid-overwrite",
+            "mpu.complete.forbid-overwrite",
+            "object.put.forbid-overwrite",
+        ),
         "x-oss-forbid-overwrite: true is ignored; existing objects are overwritten.",
     ),
     Quirk(
@@ -166,7 +171,7 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "head-drops-user-meta",
         "clones whose HEAD handler builds headers from the content only",
-        ("symlink.put.meta-roundtrip", "symlink.read.link-meta"),
+        ("symlink.put.meta-roundtrip", "symlink.read.link-meta", "object.put.meta-roundtrip"),
         "HeadObject returns no x-oss-meta-* headers.",
     ),
     Quirk(
@@ -524,6 +529,165 @@ REGISTRY: dict[str, Quirk] = _registry(
         "clones that check x-oss-copy-source-if-* on CopyObject only",
         ("mpu.copy.conditions",),
         "UploadPartCopy ignores x-oss-copy-source-if-* conditions.",
+    ),
+    # ---- PutObject, GetObject, HeadObject, GetObjectMeta, DeleteObject, DeleteMultipleObjects
+    Quirk(
+        "forbid-overwrite-any-value",
+        "clones that test for the header's presence, not its value",
+        ("object.put.forbid-overwrite-false", "symlink.put.forbid-overwrite-false"),
+        "x-oss-forbid-overwrite: false refuses to overwrite like true.",
+    ),
+    Quirk(
+        "put-content-md5-unchecked",
+        "emulators that store Content-MD5 without checking it",
+        ("object.put.content-md5-mismatch",),
+        "PutObject ignores a Content-MD5 that does not match the body.",
+    ),
+    Quirk(
+        "put-storage-class-ignored",
+        "emulators without storage classes",
+        ("object.put.storage-class", "object.put.storage-class-invalid"),
+        "PutObject ignores x-oss-storage-class: every object is Standard and no value is refused.",
+    ),
+    Quirk(
+        "put-drops-standard-headers",
+        "clones that keep Content-Type only",
+        ("object.put.headers-kept",),
+        "PutObject drops Cache-Control, Content-Disposition, Content-Encoding, Expires and Content-Language.",
+    ),
+    Quirk(
+        "put-acl-ignored",
+        "clones without object ACLs",
+        ("object.put.acl",),
+        "PutObject ignores x-oss-object-acl.",
+    ),
+    Quirk(
+        "put-tagging-ignored",
+        "clones with tagging as a sub-resource only",
+        ("object.put.tagging",),
+        "PutObject ignores x-oss-tagging.",
+    ),
+    Quirk(
+        "put-without-crc64",
+        "S3 clones (no CRC-64 header)",
+        ("object.put.crc64",),
+        "PutObject answers without x-oss-hash-crc64ecma.",
+    ),
+    Quirk(
+        "range-ignored",
+        "minimal HTTP fronts that always stream the whole object",
+        ("object.get.range", "object.get.range-open", "object.get.range-suffix", "symlink.read.range"),
+        "GetObject ignores Range: 200 with the whole object.",
+    ),
+    Quirk(
+        "range-end-truncated",
+        "S3 clones following RFC 7233 (an end past the object is cut to it)",
+        ("object.get.range-end-beyond",),
+        "Without x-oss-range-behavior, a Range ending past the object answers 206 with the bytes up to the end.",
+    ),
+    Quirk(
+        "range-unsatisfiable-416",
+        "S3 clones following RFC 7233 (a start past the object is unsatisfiable)",
+        ("object.get.range-start-beyond",),
+        "Without x-oss-range-behavior, a Range starting past the object is 416 InvalidRange.",
+    ),
+    Quirk(
+        "range-behavior-ignored",
+        "clones that do not know x-oss-range-behavior",
+        ("object.get.range-standard",),
+        "x-oss-range-behavior: standard is ignored; out-of-range Ranges are served as without it.",
+    ),
+    Quirk(
+        "conditionals-ignored",
+        "emulators without conditional requests",
+        (
+            "object.get.if-match",
+            "object.get.if-none-match",
+            "object.get.if-modified-since",
+            "object.get.if-unmodified-since",
+            "object.head.conditionals",
+            "symlink.read.etag-conditionals",
+        ),
+        "GetObject and HeadObject ignore If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since.",
+    ),
+    Quirk(
+        "response-overrides-ignored",
+        "clones that do not know the response-* query parameters",
+        ("object.get.response-override",),
+        "GetObject ignores response-content-type and the other response-* parameters.",
+    ),
+    Quirk(
+        "get-without-crc64",
+        "S3 clones (no CRC-64 header)",
+        ("object.get.crc64",),
+        "GetObject answers without x-oss-hash-crc64ecma.",
+    ),
+    Quirk(
+        "head-content-length-zero",
+        "HTTP fronts that compute Content-Length from the (empty) HEAD body",
+        ("object.head.matches-get",),
+        "HeadObject answers Content-Length: 0.",
+    ),
+    Quirk(
+        "objectmeta-size-zero",
+        "clones that answer GetObjectMeta like a HEAD without a body",
+        ("object.meta.response",),
+        "GetObjectMeta answers Content-Length: 0 instead of the object's size.",
+    ),
+    Quirk(
+        "delete-returns-200",
+        "web-framework clones that answer every success with 200",
+        ("object.delete.response",),
+        "DeleteObject answers 200 instead of 204.",
+    ),
+    Quirk(
+        "delete-missing-404",
+        "clones that look the key up before deleting it",
+        ("object.delete.missing-key",),
+        "DeleteObject of a key that does not exist is 404 NoSuchKey instead of 204.",
+    ),
+    Quirk(
+        "batch-delete-sorted-entries",
+        "clones that collect the keys in a sorted set",
+        ("object.batch-delete.verbose",),
+        "DeleteMultipleObjects lists the Deleted entries sorted by key, not in request order.",
+    ),
+    Quirk(
+        "batch-delete-skips-missing",
+        "clones that report only keys that existed",
+        ("object.batch-delete.missing-keys",),
+        "DeleteMultipleObjects leaves keys that did not exist out of the Deleted entries.",
+    ),
+    Quirk(
+        "batch-delete-quiet-ignored",
+        "clones that always answer verbosely",
+        ("object.batch-delete.quiet",),
+        "DeleteMultipleObjects ignores <Quiet>true</Quiet>.",
+    ),
+    Quirk(
+        "batch-delete-encoding-ignored",
+        "clones that url-encode listings only",
+        ("object.batch-delete.encoding-type",),
+        "DeleteMultipleObjects ignores encoding-type=url.",
+    ),
+    Quirk(
+        "batch-delete-md5-unchecked",
+        "clones that require Content-MD5 but do not compare it",
+        ("object.batch-delete.content-md5-mismatch",),
+        "DeleteMultipleObjects accepts a Content-MD5 that does not match the body.",
+    ),
+    Quirk(
+        "batch-delete-no-limit",
+        "clones without the 1000-key limit",
+        ("object.batch-delete.limit",),
+        "DeleteMultipleObjects accepts more than 1000 keys.",
+    ),
+    Quirk(
+        "batch-delete-strict-xml",
+        "servers that parse the body with a strict XML 1.0 parser (this server before this fix)",
+        ("object.batch-delete.control-characters",),
+        "DeleteMultipleObjects refuses a body whose keys hold control characters (raw or as &#12;) with "
+        "400 MalformedXML.",
     ),
 )
 

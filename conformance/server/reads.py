@@ -145,20 +145,49 @@ def read_object(ctx: Context, request: Request) -> Response:
         last_modified = shown.last_modified
         headers["Last-Modified"] = http_date(last_modified)
     etag = shown.etag if ctx.quirks.has("conditionals-use-link-etag") else content.etag
-    check_conditions(request, etag, last_modified)
-    for param, header in RESPONSE_OVERRIDES.items():
-        if request.param(param) is not None and not head:
-            headers[header] = request.param(param) or ""
-    range_header = request.header("range")
-    if ctx.quirks.has("range-ignored-through-link") and shown.is_link:
-        range_header = None
-    byte_range = parse_range(range_header, content.size)
+    if not ctx.quirks.has("conditionals-ignored"):
+        check_conditions(request, etag, last_modified)
+    if not head and not ctx.quirks.has("response-overrides-ignored"):
+        headers.update(
+            {
+                header: request.param(param) or ""
+                for param, header in RESPONSE_OVERRIDES.items()
+                if request.param(param) is not None
+            }
+        )
+    if ctx.quirks.has("get-without-crc64") and not head:
+        del headers["x-oss-hash-crc64ecma"]
+    byte_range = _byte_range(ctx, request, shown, content.size)
     if byte_range is None:
-        return Response(200, headers, b"" if head else content.data, content.size if head else None)
+        return _reply(ctx, 200, headers, content.data, head)
     first, last = byte_range
     headers["Content-Range"] = f"bytes {first}-{last}/{content.size}"
-    body = content.data[first : last + 1]
-    return Response(206, headers, b"" if head else body, len(body) if head else None)
+    return _reply(ctx, 206, headers, content.data[first : last + 1], head)
+
+
+def _reply(ctx: Context, status: int, headers: dict[str, str], body: bytes, head: bool) -> Response:
+    """GET sends the body; HEAD only its length (or 0 for clones that forget it)."""
+    if not head:
+        return Response(status, headers, body)
+    return Response(status, headers, b"", 0 if ctx.quirks.has("head-content-length-zero") else len(body))
+
+
+def _byte_range(ctx: Context, request: Request, shown: ObjectVersion, size: int) -> tuple[int, int] | None:
+    """The Range to serve, with the range behaviour asked for; the quirk branches are clones' range handling."""
+    value = request.header("range")
+    if ctx.quirks.has("range-ignored") or (ctx.quirks.has("range-ignored-through-link") and shown.is_link):
+        return None
+    standard = (request.header("x-oss-range-behavior") or "").lower() == "standard"
+    if ctx.quirks.has("range-behavior-ignored"):
+        standard = False
+    if not standard and ctx.quirks.has("range-end-truncated"):  # RFC 7233 for an end past the object
+        try:
+            return parse_range(value, size, standard=True)
+        except OssError:
+            return None
+    if not standard and ctx.quirks.has("range-unsatisfiable-416") and parse_range(value, size) is None:
+        parse_range(value, size, standard=True)  # RFC 7233 for a start past the object: 416
+    return parse_range(value, size, standard)
 
 
 def _clone_headers(
@@ -187,7 +216,8 @@ def get_object_meta(ctx: Context, request: Request) -> Response:
         "Last-Modified": http_date(described.last_modified),
         **version_headers(bucket, shown),
     }
-    return Response(200, headers, b"", stored_size(described))
+    size = 0 if ctx.quirks.has("objectmeta-size-zero") else stored_size(described)
+    return Response(200, headers, b"", size)
 
 
 def stored_size(version: ObjectVersion) -> int:

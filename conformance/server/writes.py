@@ -16,6 +16,7 @@ from urllib.parse import unquote_plus
 from conformance.server.attributes import (
     LINK_CLASSES,
     OBJECT_CLASSES,
+    STANDARD_HEADERS,
     Attributes,
     check_key,
     check_mutable,
@@ -44,9 +45,11 @@ def check_content_md5(request: Request, data: bytes) -> None:
         raise OssError("InvalidDigest", extras={"Content-MD5": value})
 
 
-def forbids_overwrite(ctx: Context, attributes: Attributes) -> bool:
+def forbids_overwrite(ctx: Context, attributes: Attributes, request: Request | None = None) -> bool:
     if ctx.quirks.has("forbid-overwrite-ignored"):
         return False
+    if ctx.quirks.has("forbid-overwrite-any-value") and request is not None:
+        return request.header("x-oss-forbid-overwrite") is not None
     return attributes.forbid_overwrite
 
 
@@ -57,17 +60,34 @@ def write_headers(bucket: Bucket, version: ObjectVersion) -> dict[str, str]:
     return {**headers, **version_headers(bucket, version)}
 
 
+# Headers a clone drops on PutObject (quirk name -> request headers); the write then takes the defaults.
+DROPPED_BY_QUIRK = {
+    "put-storage-class-ignored": ("x-oss-storage-class",),
+    "put-drops-standard-headers": tuple(name.lower() for name in STANDARD_HEADERS),
+    "put-acl-ignored": ("x-oss-object-acl",),
+    "put-tagging-ignored": ("x-oss-tagging",),
+}
+
+
 def put_object(ctx: Context, request: Request) -> Response:
     key = require_key(request)
     bucket = ctx.store.bucket(request.bucket or "")
+    for quirk, names in DROPPED_BY_QUIRK.items():
+        if ctx.quirks.has(quirk):
+            for name in names:
+                request.headers.pop(name, None)
     attributes = read_attributes(request, bucket)
-    check_content_md5(request, request.body)
+    if not ctx.quirks.has("put-content-md5-unchecked"):
+        check_content_md5(request, request.body)
     etag, md5, crc = content_digest(request.body)
     version = ObjectVersion(
         key, data=request.body, etag=etag, content_md5=md5, crc64=crc, **attributes.version_fields()
     )
-    stored = ctx.store.write(bucket.name, version, overwrite_guard(forbids_overwrite(ctx, attributes)))
-    return Response(200, write_headers(bucket, stored))
+    stored = ctx.store.write(bucket.name, version, overwrite_guard(forbids_overwrite(ctx, attributes, request)))
+    headers = write_headers(bucket, stored)
+    if ctx.quirks.has("put-without-crc64"):
+        del headers["x-oss-hash-crc64ecma"]
+    return Response(200, headers)
 
 
 # ---------------------------------------------------------------- append

@@ -7,6 +7,7 @@ exactly as OSS writes it, no namespaces, and control characters written as chara
 from __future__ import annotations
 
 import calendar
+import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -42,6 +43,33 @@ def parse_xml(body: bytes) -> ET.Element | None:
         return ET.fromstring(body)
     except ET.ParseError:
         return None
+
+
+_CONTROL = re.compile(r"&#(?:x0*([0-9a-fA-F]{1,2})|0*([0-9]{1,2}));|([\x00-\x08\x0b\x0c\x0e-\x1f])")
+_STAND_IN = 0xF0000  # private-use plane: a control character travels through the parser as U+F00xx
+
+
+def parse_xml_with_controls(body: bytes) -> ET.Element | None:
+    """parse_xml, but control characters (raw, or as `&#12;` / `&#x0C;`) are taken as the characters they
+    are, as OSS takes them in a DeleteMultipleObjects body; XML 1.0 parsers refuse them."""
+
+    def stand_in(match: re.Match[str]) -> str:
+        hex_code, dec_code, raw = match.groups()
+        code = ord(raw) if raw else int(hex_code, 16) if hex_code else int(dec_code)
+        return chr(_STAND_IN + code) if code < 0x20 and chr(code) not in "\t\n\r" else match.group(0)
+
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    root = parse_xml(_CONTROL.sub(stand_in, text).encode("utf-8"))
+    if root is not None:
+        for node in root.iter():
+            if node.text:
+                node.text = "".join(
+                    chr(ord(c) - _STAND_IN) if _STAND_IN <= ord(c) < _STAND_IN + 0x20 else c for c in node.text
+                )
+    return root
 
 
 def child_text(node: ET.Element, name: str) -> str | None:

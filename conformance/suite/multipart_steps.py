@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
-
-from conformance.checks import Blocked, fail, require
+from conformance.checks import Blocked, require
 from conformance.client import OssClient, Reply
-from conformance.rules import Rule
 from conformance.suite.preconditions import elements, xml_root
 
 INITIATE = "mpu.init.result"  # InitiateMultipartUpload answers an UploadId
@@ -89,15 +85,6 @@ def multipart_object(oss: OssClient, key: str, parts: dict[int, bytes]) -> bytes
 
 def joined(parts: dict[int, bytes]) -> bytes:
     return b"".join(parts[number] for number in sorted(parts))
-
-
-def judged_xml(reply: Reply, rule: Rule) -> Element:
-    """The body of the reply this test judges: a body that is not XML fails the rule (it is not a precondition)."""
-    try:
-        return ElementTree.fromstring(reply.body)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
-        fail(rule, reply, f"the body is not XML ({exc})")
-        raise  # unreachable: fail() raises
 
 
 def named(root: Element, tag: str, prerequisite: str, reply: Reply) -> str:

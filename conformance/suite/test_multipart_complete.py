@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.checks import expect, expect_equal, expect_header, fail
+from conformance.checks import expect, expect_equal, expect_header, expect_status, expect_xml, fail
 from conformance.digests import crc64_ecma
 from conformance.suite import multipart_steps as mpu
 from conformance.suite.preconditions import local, put, xml_root
@@ -35,7 +35,7 @@ def _uploaded(oss, new_key, parts: dict[int, bytes], order: list[int] | None = N
 
 
 def _reads_as(oss, rule, key: str, data: bytes) -> None:
-    got = expect(oss.get_object(key), rule, status=200)
+    got = expect_status(oss.get_object(key), rule, 200)
     expect_equal(rule, got, f"object of {len(data)} bytes made by CompleteMultipartUpload", got.body, data)
 
 
@@ -45,7 +45,7 @@ def test_complete_joins_parts_by_number(oss, new_key, rule, plan):
     parts, order = plan
     key, upload_id, listed = _uploaded(oss, new_key, parts, order)
     reply = expect(oss.complete_multipart(key, upload_id, listed), rule)
-    root = mpu.judged_xml(reply, rule)
+    root = expect_xml(reply, rule)
     expect_equal(rule, reply, "root element", local(root.tag), "CompleteMultipartUploadResult")
     expect_equal(rule, reply, "Bucket", mpu.text(root, "Bucket"), oss.bucket)
     expect_equal(rule, reply, "Key", mpu.text(root, "Key"), key)

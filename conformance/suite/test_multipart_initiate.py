@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conformance.checks import expect, expect_equal, fail
+from conformance.checks import expect, expect_equal, expect_status, expect_xml, fail
 from conformance.suite import multipart_steps as mpu
 from conformance.suite.preconditions import local, put, xml_root
 
@@ -17,7 +17,7 @@ ENCODED_SUFFIX = "enc a+b%25 中文"  # space, plus, percent and UTF-8: each mus
 def test_initiate_result(oss, new_key, rule):
     key = new_key("mpu")
     reply = expect(oss.initiate_multipart(key), rule)
-    root = mpu.judged_xml(reply, rule)
+    root = expect_xml(reply, rule)
     expect_equal(rule, reply, "root element", local(root.tag), "InitiateMultipartUploadResult")
     expect_equal(rule, reply, "Bucket", mpu.text(root, "Bucket"), oss.bucket)
     expect_equal(rule, reply, "Key", mpu.text(root, "Key"), key)
@@ -65,7 +65,7 @@ def test_abort_removes_upload(oss, new_key, rule):
     upload_id = mpu.initiate(oss, key)
     mpu.upload(oss, key, upload_id, 1, b"to be aborted")
     expect(oss.abort_multipart(key, upload_id), rule)
-    expect(oss.list_parts(key, upload_id), rule, status=404)
+    expect_status(oss.list_parts(key, upload_id), rule, 404)
 
 
 @pytest.mark.rule("mpu.abort.no-such-upload")
