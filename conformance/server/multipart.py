@@ -25,7 +25,7 @@ from conformance.server.request import Request, Response
 from conformance.server.storage import new_upload_id
 from conformance.server.subresources import xml_reply
 from conformance.server.writes import check_content_md5, forbids_overwrite, parse_copy_source
-from conformance.server.xmlutil import child_text, element, iso8601, parse_xml
+from conformance.server.xmlutil import child_text, element, iso8601, root_named
 
 MIN_PART_SIZE = 102400  # 100 KB, every part but the last
 MAX_PART_NUMBER = 10000
@@ -142,8 +142,8 @@ def upload_part_copy(ctx: Context, request: Request) -> Response:
 
 
 def _listed_parts(body: bytes) -> list[tuple[int, str]]:
-    root = parse_xml(body)
-    if root is None or root.tag != "CompleteMultipartUpload":
+    root = root_named(body, "CompleteMultipartUpload")
+    if root is None:
         raise OssError("MalformedXML")
     listed = []
     for node in root.findall("Part"):

@@ -12,7 +12,7 @@ from conformance.server.errors import OssError
 from conformance.server.model import ARCHIVE_CLASSES, Bucket, ObjectVersion
 from conformance.server.reads import require_key, resolve_link, select_version, version_headers
 from conformance.server.request import Request, Response
-from conformance.server.xmlutil import child_text, element, parse_xml, xml_document
+from conformance.server.xmlutil import child_text, element, root_named, xml_document
 
 OWNER_ID = "1000000000000000"
 
@@ -61,8 +61,8 @@ def put_object_acl(ctx: Context, request: Request) -> Response:
 
 
 def _parse_tagging(body: bytes) -> tuple[tuple[str, str], ...]:
-    root = parse_xml(body)
-    if root is None or root.tag != "Tagging":
+    root = root_named(body, "Tagging")
+    if root is None:
         raise OssError("MalformedXML")
     pairs = []
     for tag in root.findall("TagSet/Tag"):

@@ -72,6 +72,12 @@ def parse_xml_with_controls(body: bytes) -> ET.Element | None:
     return root
 
 
+def root_named(body: bytes, tag: str) -> ET.Element | None:
+    """The root element when the body is well-formed XML with that root tag, else None."""
+    root = parse_xml(body)
+    return root if root is not None and root.tag == tag else None
+
+
 def child_text(node: ET.Element, name: str) -> str | None:
     found = node.find(name)
     return None if found is None else (found.text or "")

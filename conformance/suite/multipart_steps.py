@@ -6,11 +6,13 @@ Also the reply readers and part contents the multipart tests share.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
-from conformance.checks import Blocked, require
+from conformance.checks import Blocked, expect, expect_equal, expect_xml, fail, require
 from conformance.client import OssClient, Reply
+from conformance.rules import Rule
 from conformance.suite.preconditions import elements, xml_root
 
 INITIATE = "mpu.init.result"  # InitiateMultipartUpload answers an UploadId
@@ -124,3 +126,39 @@ ABORT = "mpu.abort.removes"  # AbortMultipartUpload answers 204
 
 def require_aborted(oss: OssClient, key: str, upload_id: str) -> None:
     require(oss.abort_multipart(key, upload_id), ABORT, status=204)
+
+
+def expect_url_encoded(rule: Rule, reply: Reply, prerequisite: str, names: dict[str, str]) -> None:
+    """With encoding-type=url: EncodingType is url and each element `tag` holds `want` url-encoded. An element
+    missing altogether blocks the test by `prerequisite` (the rule that demands it)."""
+    root = xml_root(reply, prerequisite)
+    expect_equal(rule, reply, "EncodingType", text(root, "EncodingType"), "url")
+    for tag, want in names.items():
+        sent = named(root, tag, prerequisite, reply)
+        expect_equal(rule, reply, f"{tag}, url-decoded", unquote(sent), want)
+        if sent == want:
+            fail(rule, reply, f"{tag} {sent!r} came back unencoded")
+
+
+def walk_pages(
+    rule: Rule,
+    page: int,
+    fetch: Callable[[dict[str, str]], Reply],
+    entries: Callable[[Reply], list],
+    next_markers: Callable[[Element], dict[str, str]],
+    most: int,
+) -> list:
+    """Every entry over a paged listing of at most `most` pages; a page longer than `page` fails `rule`."""
+    seen: list = []
+    markers: dict[str, str] = {}
+    for _ in range(most):
+        reply = expect(fetch(markers), rule)
+        found = entries(reply)
+        if len(found) > page:
+            fail(rule, reply, f"a page of size {page} listed {len(found)} entries")
+        seen += found
+        root = expect_xml(reply, rule)
+        if text(root, "IsTruncated") != "true":
+            break
+        markers = next_markers(root)
+    return seen
