@@ -168,15 +168,16 @@ def parse_copy_source(value: str) -> tuple[str, str, str | None]:
 
 def _copied_fields(request: Request, source: ObjectVersion, attributes: Attributes) -> dict[str, object]:
     fields = attributes.version_fields()
+    # Directive values in any case: the SDKs send COPY, Copy and replace alike (issue 15) and OSS takes them.
     directive = request.header("x-oss-metadata-directive") or "COPY"
-    if directive not in ("COPY", "REPLACE"):
+    if directive.upper() not in ("COPY", "REPLACE"):
         raise invalid_argument("Invalid metadata directive.", name="x-oss-metadata-directive", value=directive)
-    if directive == "COPY":
+    if directive.upper() == "COPY":
         fields.update(content_type=source.content_type, http_headers=source.http_headers, meta=source.meta)
     tag_directive = request.header("x-oss-tagging-directive") or "Copy"
-    if tag_directive not in ("Copy", "Replace"):
+    if tag_directive.upper() not in ("COPY", "REPLACE"):
         raise invalid_argument("Invalid tagging directive.", name="x-oss-tagging-directive", value=tag_directive)
-    if tag_directive == "Copy":
+    if tag_directive.upper() == "COPY":
         fields["tags"] = source.tags
     return fields
 
