@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
-from server_support import client_for, error_fields, module_server
+from server_support import SignedClient, client_for, error_fields, module_server
 
 BUCKET = "oss-conformance"
 
@@ -179,3 +179,18 @@ def test_unmodelled_live_channels_are_empty(client):
 def test_part_of_unknown_upload_is_no_such_upload(client):
     part = client.request("PUT", BUCKET, "protocol/part", query={"partNumber": "1", "uploadId": "x"}, body=b"x")
     assert (part.status_code, error_fields(part.content)["Code"]) == (404, "NoSuchUpload")
+
+
+def test_unmodelled_operations_are_not_implemented(client):
+    assert client.request("GET", None, None, query={"regions": ""}).status_code == 501
+    assert client.request("POST", BUCKET, None).status_code == 501  # a POST on a bucket without ?delete
+
+
+def test_put_bucket_by_its_owner_is_200(client):
+    assert client.request("PUT", BUCKET, None).status_code == 200
+
+
+def test_missing_bucket_before_the_access_key(server):
+    stranger = SignedClient(server.url, "unknown-key", "unknown-secret")
+    reply = stranger.request("GET", "no-such-bucket-here", "k")
+    assert (reply.status_code, error_fields(reply.content)["Code"]) == (404, "NoSuchBucket")

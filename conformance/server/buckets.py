@@ -82,7 +82,8 @@ def create_bucket(ctx: Context, request: Request) -> Response:
         storage_class = child_text(root, "StorageClass") or storage_class
     if storage_class not in OBJECT_CLASSES:
         raise invalid_argument("The storage class is invalid.", name="StorageClass", value=storage_class)
-    ctx.store.create_bucket(name, _bucket_acl(request), storage_class)
+    if not ctx.store.has_bucket(name):  # the owner creating a bucket it already has: 200, unchanged (issue 15)
+        ctx.store.create_bucket(name, _bucket_acl(request), storage_class)
     return Response(200, {"Location": f"/{name}"})
 
 

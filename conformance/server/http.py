@@ -18,7 +18,7 @@ from conformance.server.auth import authenticate
 from conformance.server.context import Context
 from conformance.server.errors import OssError, error_xml
 from conformance.server.request import Response, build_request
-from conformance.server.router import dispatch
+from conformance.server.router import creates_bucket, dispatch
 from conformance.server.xmlutil import http_date
 
 
@@ -110,6 +110,8 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             body = b""
         try:
             request = build_request(self.command, self.path, headers, body, ctx.store.has_bucket, ctx.quirks)
+            if request.bucket and not ctx.store.has_bucket(request.bucket) and not creates_bucket(request):
+                raise OssError("NoSuchBucket", extras={"BucketName": request.bucket})  # before the key is judged
             if ctx.quirks.has("signature-not-verified"):
                 request.anonymous = request.header("authorization") is None
             else:

@@ -89,14 +89,14 @@ OBJECT_ONLY = ("symlink", "objectMeta", "append", "restore")
 UNSUPPORTED = frozenset(
     "cors lifecycle logging website referer policy live worm wormId wormExtend "
     "encryption replication inventory qos requestPayment x-oss-process comp stat location cname "
-    "transferAcceleration resourceGroup style metaQuery objectInfo callback".split()
+    "transferAcceleration resourceGroup style metaQuery objectInfo callback regions".split()
 )
 BUCKET_UNSUPPORTED = frozenset({"tagging"})
 
 
 def _pick(routes: Routes, request: Request, unsupported: frozenset[str]) -> Operation:
     """The first route whose sub-resource is present; else 501 for a known but unmodelled feature;
-    else the route without a sub-resource; else 405."""
+    else the route without a sub-resource; else 501: an operation this server does not model (issue 15)."""
     for subresource, operation in routes.get(request.method, []):
         if subresource is not None and request.has(subresource):
             return operation
@@ -105,7 +105,7 @@ def _pick(routes: Routes, request: Request, unsupported: frozenset[str]) -> Oper
     for subresource, operation in routes.get(request.method, []):
         if subresource is None:
             return operation
-    raise OssError("MethodNotAllowed", extras={"Method": request.method})
+    raise OssError("NotImplemented", extras={"Method": request.method})
 
 
 def _routes(request: Request) -> Routes:
@@ -116,6 +116,11 @@ def _routes(request: Request) -> Routes:
     if request.key is None:
         return BUCKET_ROUTES
     return OBJECT_ROUTES
+
+
+def creates_bucket(request: Request) -> bool:
+    """PutBucket: the one request whose bucket need not exist yet."""
+    return request.method == "PUT" and request.key is None and not request.query
 
 
 def dispatch(ctx: Context, request: Request) -> Response:
