@@ -206,6 +206,8 @@ def copy_object(ctx: Context, request: Request) -> Response:
     version = _copy_of(key, source, _copied_fields(request, source, attributes))
     stored = ctx.store.write(bucket.name, version, overwrite_guard(forbids_overwrite(ctx, attributes)))
     headers = version_headers(bucket, stored)
+    if not stored.is_link:  # the SDKs check it against their own CRC when present (issue 15)
+        headers["x-oss-hash-crc64ecma"] = str(stored.crc64)
     if source_bucket.versioning:
         headers["x-oss-copy-source-version-id"] = source.version_id
     body = xml_document(
