@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.checks import expect, expect_equal, expect_status, expect_xml, fail, require
+from conformance.suite.name_steps import slash_names_kept
 from conformance.suite.preconditions import elements, put
 
 
@@ -37,6 +38,7 @@ def test_delete_missing_key(oss, new_key, rule):
 @pytest.mark.rule("object.batch-delete.verbose")
 @given(order=st.permutations(["m", "c", "x", "a"]))
 def test_batch_delete_verbose_in_order(oss, new_key, rule, order):
+    slash_names_kept(oss, new_key)
     base = new_key("batch") + "/"
     keys = [base + name for name in order]
     for key in keys:
@@ -47,6 +49,7 @@ def test_batch_delete_verbose_in_order(oss, new_key, rule, order):
 
 @pytest.mark.rule("object.batch-delete.missing-keys")
 def test_batch_delete_reports_missing_keys(oss, new_key, rule):
+    slash_names_kept(oss, new_key)
     present, absent = new_key("present"), new_key("absent")
     put(oss, present, b"batch")
     reply = expect(oss.delete_multiple([present, absent]), rule)
@@ -55,6 +58,7 @@ def test_batch_delete_reports_missing_keys(oss, new_key, rule):
 
 @pytest.mark.rule("object.batch-delete.quiet")
 def test_batch_delete_quiet(oss, new_key, rule):
+    slash_names_kept(oss, new_key)
     keys = [new_key("quiet"), new_key("quiet")]
     for key in keys:
         put(oss, key, b"batch")
@@ -67,6 +71,7 @@ def test_batch_delete_quiet(oss, new_key, rule):
 
 @pytest.mark.rule("object.batch-delete.encoding-type")
 def test_batch_delete_encoding_type(oss, new_key, rule):
+    slash_names_kept(oss, new_key)
     key = new_key("enc-") + " a+b%25 中文"
     put(oss, key, b"batch")
     reply = expect(oss.delete_multiple([key], **{"encoding-type": "url"}), rule)
@@ -96,6 +101,7 @@ CONTROL_FORMS = {"raw": lambda c: c, "decimal": lambda c: f"&#{ord(c)};", "hex":
 @pytest.mark.rule("object.batch-delete.control-characters")
 @pytest.mark.parametrize("form", sorted(CONTROL_FORMS))
 def test_batch_delete_control_characters(oss, new_key, rule, form):
+    slash_names_kept(oss, new_key)
     key = new_key("ctl-") + "a\x0cb\x01c\x1f"
     put(oss, key, b"control")
     oss.namespace.check("DELETE", key)  # the body is built here, so the client cannot check it

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from conformance.checks import expect, expect_equal, expect_header, expect_status, expect_xml, fail
 from conformance.digests import crc64_ecma
 from conformance.suite import multipart_steps as mpu
+from conformance.suite.name_steps import slash_names_kept
 from conformance.suite.preconditions import local, put
 
 SMALL = 1024  # a part under the 100 KB minimum
@@ -40,6 +41,7 @@ def _reads_as(oss, rule, key: str, data: bytes) -> None:
 @pytest.mark.rule("mpu.complete.assembles")
 @given(plan=part_plans())
 def test_complete_joins_parts_by_number(oss, new_key, rule, plan):
+    slash_names_kept(oss, new_key)
     parts, order = plan
     key, upload_id, listed = _uploaded(oss, new_key, parts, order)
     reply = expect(oss.complete_multipart(key, upload_id, listed), rule)
@@ -154,6 +156,7 @@ def test_multipart_object_type(oss, new_key, rule, method):
 
 @pytest.mark.rule("mpu.complete.encoding-type")
 def test_complete_encoding_type(oss, new_key, rule):
+    slash_names_kept(oss, new_key)
     key = new_key("mpu-") + "enc a+b%25 中文"
     upload_id = mpu.initiate(oss, key)
     listed = mpu.upload_all(oss, key, upload_id, {1: mpu.part_data(1, mpu.MIN_PART)})

@@ -6,6 +6,7 @@ import pytest
 
 from conformance.checks import expect, expect_equal, expect_status, expect_xml, fail
 from conformance.suite import multipart_steps as mpu
+from conformance.suite.name_steps import slash_names_kept
 from conformance.suite.preconditions import local, put
 
 ENCODED_SUFFIX = "enc a+b%25 中文"  # space, plus, percent and UTF-8: each must be encoded
@@ -13,6 +14,7 @@ ENCODED_SUFFIX = "enc a+b%25 中文"  # space, plus, percent and UTF-8: each mus
 
 @pytest.mark.rule("mpu.init.result")
 def test_initiate_result(oss, new_key, rule):
+    slash_names_kept(oss, new_key)
     key = new_key("mpu")
     reply = expect(oss.initiate_multipart(key), rule)
     root = expect_xml(reply, rule)
@@ -25,6 +27,7 @@ def test_initiate_result(oss, new_key, rule):
 
 @pytest.mark.rule("mpu.init.encoding-type")
 def test_initiate_encoding_type(oss, new_key, rule):
+    slash_names_kept(oss, new_key)
     key = new_key("mpu-") + ENCODED_SUFFIX
     reply = expect(oss.initiate_multipart(key, **{"encoding-type": "url"}), rule)
     mpu.expect_url_encoded(rule, reply, mpu.INITIATE, {"Key": key})

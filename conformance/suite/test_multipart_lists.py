@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from conformance.checks import expect, expect_equal, expect_xml, fail, require, require_equal
 from conformance.suite import multipart_steps as mpu
+from conformance.suite.name_steps import slash_names_kept
 from conformance.suite.preconditions import elements, xml_root
 
 # ---------------------------------------------------------------- ListParts
@@ -16,6 +17,7 @@ from conformance.suite.preconditions import elements, xml_root
 @pytest.mark.rule("mpu.listparts.parts")
 @given(order=st.permutations([1, 2, 3, 7]))
 def test_list_parts_ascending(oss, new_key, rule, order):
+    slash_names_kept(oss, new_key)
     key = new_key("mpu")
     upload_id = mpu.initiate(oss, key)
     parts = {number: mpu.part_data(number, 10 * number) for number in order}
@@ -73,6 +75,7 @@ def _uploads(oss, prefix: str, names: list[str], shown: bool = True) -> list[tup
 
 @pytest.mark.rule("mpu.listuploads.entries")
 def test_list_uploads_in_progress(oss, new_key, rule):
+    slash_names_kept(oss, new_key)
     prefix = new_key("uploads") + "/"
     made = _uploads(oss, prefix, ["b", "a", "b", "c"], shown=False)
     done, aborted = made[2], made[3]
@@ -93,6 +96,7 @@ def test_list_uploads_in_progress(oss, new_key, rule):
 @pytest.mark.rule("mpu.listuploads.paging")
 @given(page=st.integers(1, 3))
 def test_list_uploads_paging(oss, new_key, rule, page):
+    slash_names_kept(oss, new_key)
     prefix = new_key("uploads") + "/"
     made = _uploads(oss, prefix, ["a", "a", "b", "c", "c"])
     seen = mpu.walk_pages(
@@ -111,6 +115,7 @@ def test_list_uploads_paging(oss, new_key, rule, page):
 
 @pytest.mark.rule("mpu.listuploads.key-marker")
 def test_list_uploads_key_marker(oss, new_key, rule):
+    slash_names_kept(oss, new_key)
     prefix = new_key("uploads") + "/"
     made = _uploads(oss, prefix, ["k1", "k2", "k3"])
     reply = expect(oss.list_multipart_uploads(prefix=prefix, **{"key-marker": prefix + "k2"}), rule)
@@ -119,6 +124,7 @@ def test_list_uploads_key_marker(oss, new_key, rule):
 
 @pytest.mark.rule("mpu.listuploads.delimiter")
 def test_list_uploads_delimiter(oss, new_key, rule):
+    slash_names_kept(oss, new_key)
     prefix = new_key("uploads") + "/"
     made = _uploads(oss, prefix, ["dir/x", "dir/y", "top"])
     reply = expect(oss.list_multipart_uploads(prefix=prefix, delimiter="/"), rule)
@@ -130,6 +136,7 @@ def test_list_uploads_delimiter(oss, new_key, rule):
 
 @pytest.mark.rule("mpu.listuploads.encoding-type")
 def test_list_uploads_encoding_type(oss, new_key, rule):
+    slash_names_kept(oss, new_key)
     prefix = new_key("uploads") + "/ a+b%25 中/"
     ((key, _),) = _uploads(oss, prefix, ["leaf x"])
     reply = expect(oss.list_multipart_uploads(prefix=prefix, **{"encoding-type": "url"}), rule)
