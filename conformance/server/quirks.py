@@ -560,10 +560,16 @@ REGISTRY: dict[str, Quirk] = _registry(
         "PutObject ignores a Content-MD5 that does not match the body.",
     ),
     Quirk(
-        "put-storage-class-ignored",
-        "emulators without storage classes",
-        ("object.put.storage-class", "object.put.storage-class-invalid"),
-        "PutObject ignores x-oss-storage-class: every object is Standard and no value is refused.",
+        "put-ia-stored-standard",
+        "clones with only a hot and an archive tier",
+        ("object.put.storage-class",),
+        "PutObject with x-oss-storage-class: IA stores the object as Standard.",
+    ),
+    Quirk(
+        "put-storage-class-unchecked",
+        "clones that fall back to Standard for any class they do not know",
+        ("object.put.storage-class-invalid",),
+        "PutObject accepts an unknown x-oss-storage-class and stores the object as Standard.",
     ),
     Quirk(
         "put-drops-standard-headers",
@@ -623,6 +629,7 @@ REGISTRY: dict[str, Quirk] = _registry(
             "object.get.if-unmodified-since",
             "object.head.conditionals",
             "symlink.read.etag-conditionals",
+            "symlink.read.time-conditionals",
         ),
         "GetObject and HeadObject ignore If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since.",
     ),
@@ -653,7 +660,7 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "delete-returns-200",
         "web-framework clones that answer every success with 200",
-        ("object.delete.response",),
+        ("object.delete.response", "symlink.ops.delete-link-only", "versioning.symlink.delete-marker"),
         "DeleteObject answers 200 instead of 204.",
     ),
     Quirk(

@@ -60,22 +60,28 @@ def write_headers(bucket: Bucket, version: ObjectVersion) -> dict[str, str]:
     return {**headers, **version_headers(bucket, version)}
 
 
-# Headers a clone drops on PutObject (quirk name -> request headers); the write then takes the defaults.
-DROPPED_BY_QUIRK = {
-    "put-storage-class-ignored": ("x-oss-storage-class",),
-    "put-drops-standard-headers": tuple(name.lower() for name in STANDARD_HEADERS),
-    "put-acl-ignored": ("x-oss-object-acl",),
-    "put-tagging-ignored": ("x-oss-tagging",),
-}
+def _clone_attributes(ctx: Context, request: Request) -> None:
+    """PutObject attribute mistakes of clones (quirks): the headers they drop; a no-op when none is enabled."""
+    dropped: list[str] = []
+    if ctx.quirks.has("put-drops-standard-headers"):
+        dropped += [name.lower() for name in STANDARD_HEADERS]
+    if ctx.quirks.has("put-acl-ignored"):
+        dropped.append("x-oss-object-acl")
+    if ctx.quirks.has("put-tagging-ignored"):
+        dropped.append("x-oss-tagging")
+    value = request.header("x-oss-storage-class")
+    if ctx.quirks.has("put-ia-stored-standard") and value == "IA":
+        dropped.append("x-oss-storage-class")
+    if ctx.quirks.has("put-storage-class-unchecked") and value is not None and value not in OBJECT_CLASSES:
+        dropped.append("x-oss-storage-class")
+    for name in dropped:
+        request.headers.pop(name, None)
 
 
 def put_object(ctx: Context, request: Request) -> Response:
     key = require_key(request)
     bucket = ctx.store.bucket(request.bucket or "")
-    for quirk, names in DROPPED_BY_QUIRK.items():
-        if ctx.quirks.has(quirk):
-            for name in names:
-                request.headers.pop(name, None)
+    _clone_attributes(ctx, request)
     attributes = read_attributes(request, bucket)
     if not ctx.quirks.has("put-content-md5-unchecked"):
         check_content_md5(request, request.body)
