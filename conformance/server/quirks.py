@@ -648,7 +648,7 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "head-content-length-zero",
         "HTTP fronts that compute Content-Length from the (empty) HEAD body",
-        ("object.head.matches-get",),
+        ("object.head.matches-get", "object.head.response", "symlink.read.target-headers"),
         "HeadObject answers Content-Length: 0.",
     ),
     Quirk(
