@@ -578,10 +578,10 @@ REGISTRY: dict[str, Quirk] = _registry(
         "PutObject drops Cache-Control, Content-Disposition, Content-Encoding, Expires and Content-Language.",
     ),
     Quirk(
-        "put-acl-ignored",
-        "clones without object ACLs",
+        "put-acl-private-ignored",
+        "clones that take private for the default and store nothing",
         ("object.put.acl",),
-        "PutObject ignores x-oss-object-acl.",
+        "PutObject with x-oss-object-acl: private stores no ACL (GetObjectAcl then says default).",
     ),
     Quirk(
         "put-tagging-ignored",

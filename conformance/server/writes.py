@@ -65,7 +65,7 @@ def _clone_attributes(ctx: Context, request: Request) -> None:
     dropped: list[str] = []
     if ctx.quirks.has("put-drops-standard-headers"):
         dropped += [name.lower() for name in STANDARD_HEADERS]
-    if ctx.quirks.has("put-acl-ignored"):
+    if ctx.quirks.has("put-acl-private-ignored") and request.header("x-oss-object-acl") == "private":
         dropped.append("x-oss-object-acl")
     if ctx.quirks.has("put-tagging-ignored"):
         dropped.append("x-oss-tagging")
