@@ -51,6 +51,7 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
     "InvalidDigest": ErrorSpec(400, "The Content-MD5 you specified was invalid.", PLACEHOLDER_EC),
     "InvalidEncodingType": ErrorSpec(400, "The encoding type is invalid.", PLACEHOLDER_EC),
     "InvalidRequest": ErrorSpec(400, "Invalid request.", PLACEHOLDER_EC),
+    "InvalidRange": ErrorSpec(416, "The requested range cannot be satisfied", PLACEHOLDER_EC),  # quirk only
     # object state
     "FileAlreadyExists": ErrorSpec(
         409, "The object you specified already exists and can not be overwritten.", "0026-00000002"

@@ -112,6 +112,8 @@ def build_request(
     host = headers.get("host", "")
     query, bucket, raw_key = split_target(host, target, is_bucket)
     request = Request(method, bucket, None, parse_query(query), headers, body, host)
+    if quirks.has("get-symlink-equals-ignored") and method == "GET" and "symlink=" in query.split("&"):
+        request.query = [(name, value) for name, value in request.query if name != "symlink"]
     if raw_key is not None:
         try:
             request.key = _decode_key_with_quirks(raw_key, quirks)
