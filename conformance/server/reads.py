@@ -1,9 +1,9 @@
 """GetObject, HeadObject and GetObjectMeta, including reading through a symlink.
 
-Sources: OSS-FACTS 3 (through a link: target bytes, Content-Length/ETag/Content-MD5 from the target,
+Sources: docs/oss-facts.md §3 (through a link: target bytes, Content-Length/ETag/Content-MD5 from the target,
 Last-Modified = max(link, target), everything else from the link; SymlinkTargetNotExist, InvalidTargetType,
-InvalidObjectState; both ACLs must allow), 3.3 (GetObjectMeta reports the link itself), 3.4 (range and
-conditionals), 2 (delete markers).
+InvalidObjectState; both ACLs must allow), §3.3 (GetObjectMeta reports the link itself), §3.4 (range and
+conditionals), §2 (delete markers).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def select_version(ctx: Context, bucket: Bucket, key: str, version_id: str | Non
 
 
 def resolve_link(ctx: Context, bucket: Bucket, link: ObjectVersion, hops: int = 0) -> ObjectVersion:
-    """The current version of a link's target (OSS-FACTS 4: links resolve to the current version)."""
+    """The current version of a link's target (docs/oss-facts.md §4: links resolve to the current version)."""
     if not link.is_link:
         return link
     target = ctx.store.current(bucket.name, link.target or "")
@@ -187,7 +187,7 @@ def _clone_headers(
 
 
 def get_object_meta(ctx: Context, request: Request) -> Response:
-    """HEAD ?objectMeta: the addressed object itself, never the link's target (OSS-FACTS 3.3)."""
+    """HEAD ?objectMeta: the addressed object itself, never the link's target (docs/oss-facts.md §3.3)."""
     bucket, shown = addressed(ctx, request)
     described = shown
     if ctx.quirks.has("objectmeta-follows-link"):
@@ -201,7 +201,7 @@ def get_object_meta(ctx: Context, request: Request) -> Response:
 
 
 def stored_size(version: ObjectVersion) -> int:
-    """A link's size is the length of its target name (OSS-FACTS 7: storage ~ target path) [choice]."""
+    """A link's size is the length of its target name (docs/oss-facts.md §7: storage ~ target path) [choice]."""
     if version.is_link:
         return len((version.target or "").encode("utf-8", "surrogateescape"))
     return version.size

@@ -1,8 +1,8 @@
 """PutSymlink (`PUT ?symlink`) and GetSymlink (`GET ?symlink`).
 
-Sources: OSS-FACTS 1 (PutSymlink: target header decoded with form rules, no target checks at create time,
+Sources: docs/oss-facts.md §1 (PutSymlink: target header decoded with form rules, no target checks at create time,
 link classes Standard/IA/Archive, attributes stored on the link, EC 0043-00000001 for a missing target header)
-and 2 (GetSymlink: target percent-encoded, link's ETag/Last-Modified/Content-Type/meta, NotSymlink EC
+and §2 (GetSymlink: target percent-encoded, link's ETag/Last-Modified/Content-Type/meta, NotSymlink EC
 0043-00000101, delete-marker replies).
 """
 
@@ -40,14 +40,14 @@ def _check_implemented(ctx: Context) -> None:
 
 
 def decode_target(ctx: Context, raw: str) -> str:
-    """Form decoding (`+` is a space): the one rule consistent with oss2, Go v1 and Java (OSS-FACTS 1.7)."""
+    """Form decoding (`+` is a space): the one rule consistent with oss2, Go v1 and Java (docs/oss-facts.md §1.7)."""
     if ctx.quirks.has("symlink-target-raw") or ctx.quirks.has("target-stored-undecoded"):
         return raw
     return unquote_plus(raw)
 
 
 def encode_target(ctx: Context, target: str) -> str:
-    """Percent-encoded with `/` kept: `+` -> %2B, space -> %20, non-ASCII -> %XX (OSS-FACTS 2)."""
+    """Percent-encoded with `/` kept: `+` -> %2B, space -> %20, non-ASCII -> %XX (docs/oss-facts.md §2)."""
     if ctx.quirks.has("symlink-target-raw") or ctx.quirks.has("target-returned-decoded"):
         return target
     return quote(target, safe="/")
@@ -110,7 +110,7 @@ def put_symlink(ctx: Context, request: Request) -> Response:
             ec="0043-00000001",
             extras={"ArgumentName": TARGET_HEADER},
         )
-    target = decode_target(ctx, raw_target)  # deliberately no existence/type/name check (OSS-FACTS 1.6)
+    target = decode_target(ctx, raw_target)  # deliberately no existence/type/name check (docs/oss-facts.md §1.6)
     if ctx.quirks.has("target-checked-at-create") and bucket.live(target) is None:
         raise OssError("SymlinkTargetNotExist", extras={"Key": key, "SymlinkTarget": target})
     attributes = _link_attributes(ctx, request, bucket)
