@@ -347,6 +347,19 @@ REGISTRY: dict[str, Quirk] = _registry(
         ("symlink.read.range-open-and-suffix",),
         "A suffix Range (bytes=-n) is ignored: 200 with the whole object.",
     ),
+    Quirk(
+        "target-plain-decoded",
+        "clones that decode the target with a URL-path decoder ('+' stays '+')",
+        ("symlink.put.target-plus-is-space",),
+        "x-oss-symlink-target is percent-decoded without form rules: a '+' sent for a space stays a '+'.",
+    ),
+    Quirk(
+        "v1-symlink-not-signed",
+        "S3-derived V1 verifiers whose sub-resource list lacks OSS's own (symlink)",
+        ("symlink.v1-signed",),
+        "V1 verification leaves ?symlink out of the canonical resource: V1-signed PutSymlink and GetSymlink fail "
+        "with 403 SignatureDoesNotMatch.",
+    ),
 )
 
 

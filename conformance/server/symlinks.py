@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from urllib.parse import quote, unquote_plus
+from urllib.parse import quote, unquote, unquote_plus
 
 from conformance.server.attributes import (
     LINK_CLASSES,
@@ -43,6 +43,8 @@ def decode_target(ctx: Context, raw: str) -> str:
     """Form decoding (`+` is a space): the one rule consistent with oss2, Go v1 and Java (docs/oss-facts.md §1.7)."""
     if ctx.quirks.has("symlink-target-raw") or ctx.quirks.has("target-stored-undecoded"):
         return raw
+    if ctx.quirks.has("target-plain-decoded"):
+        return unquote(raw)
     return unquote_plus(raw)
 
 

@@ -7,12 +7,13 @@ a Range at and past the end of the target.
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 import pytest
 
 from conformance.checks import expect, expect_equal, expect_header, fail, link_target, require, require_equal
-from conformance.suite.preconditions import LINK_IS_LINK, link, link_to_object
+from conformance.client import OssAuth
+from conformance.suite.preconditions import LINK_IS_LINK, link, link_to_object, put
 
 EMPTY_MD5 = "1B2M2Y8AsgTpgAmY7PhCfg=="  # base64 MD5 of b"": what alibabacloud-oss-v2 adds to both operations
 READ_THROUGH = "symlink.read.target-bytes"  # the rule whose test judges a plain read through a link
@@ -89,3 +90,23 @@ def test_range_open_and_suffix(oss, new_key, rule, value, first, last):
     got = expect(oss.get_object(key, {"Range": value}), rule)
     expect_header(got, rule, "Content-Range", f"bytes {first}-{last}/{len(DATA)}")
     expect_equal(rule, got, "ranged body through the link", got.body, DATA[first : last + 1])
+
+
+@pytest.mark.rule("symlink.put.target-plus-is-space")
+def test_target_plus_is_space(oss, new_key, rule):
+    key, target = new_key("link"), new_key("target") + " with spaces/a b"
+    put(oss, target, DATA)
+    expect(oss.put_symlink(key, quote_plus(target, safe=""), encode=False), rule)
+    got = expect(oss.get_symlink(key), rule)
+    expect_equal(rule, got, "GetSymlink target (percent-decoded)", link_target(got), target)
+    read = expect(oss.get_object(key), rule)
+    expect_equal(rule, read, "bytes read through the link", read.body, DATA)
+
+
+@pytest.mark.rule("symlink.v1-signed")
+def test_v1_signed_symlink_operations(oss, oss_harness, new_key, rule):
+    v1 = oss.with_options(auth=OssAuth(oss_harness.credentials, "v1", region=oss_harness.profile.region))
+    key, target = new_key("link"), new_key("target") + "/a b+c"
+    expect(v1.put_symlink(key, target), rule)
+    got = expect(v1.get_symlink(key), rule)
+    expect_equal(rule, got, "GetSymlink target (percent-decoded)", link_target(got), target)
