@@ -18,7 +18,7 @@ SECTION = "\N{SECTION SIGN}"
 CITED = re.compile(SECTION + r"(\d+(?:\.\d+)*)")
 ANCHOR = re.compile(r'<a id="s(\d+(?:\.\d+)*)"></a>')
 # A facts file outside the repository: a parent-directory path, or the name of the file the facts came from.
-OUTSIDE = re.compile(r"\.\./[\w.-]+|OSS-FACTS")
+OUTSIDE = re.compile(r"(?<![\w/])\.\./[\w.-]+/|OSS-FACTS")
 
 
 def _cited_files() -> list[Path]:
