@@ -68,8 +68,20 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "bad-request-generic",
         "web-framework clones that map every validation failure to one error",
-        ("symlink.put.target-header-required", "symlink.put.storage-class-invalid", "object.name.too-long"),
-        "Every 400 reply has Code BadRequest instead of the documented Code.",
+        (
+            "auth.v4-wrong-region",
+            "object.name.leading-separator",
+            "object.name.too-long",
+            "symlink.get.not-symlink",
+            "symlink.put.link-name-leading-slash",
+            "symlink.put.link-name-too-long",
+            "symlink.put.link-name-too-long-bytes",
+            "symlink.put.storage-class-empty",
+            "symlink.put.storage-class-invalid",
+            "symlink.put.target-header-required-code",
+            "symlink.read.target-is-link",
+        ),
+        "Every 400 reply has Code BadRequest instead of the documented Code: every rule that names a 400 Code breaks.",
     ),
     Quirk(
         "no-such-bucket-as-no-such-key",
@@ -86,8 +98,13 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "error-body-not-xml",
         "clones built on a JSON web framework",
-        ("error.body-xml",),
-        "Error bodies are plain text `Code: Message` with Content-Type text/plain instead of <Error> XML.",
+        (
+            "error.body-xml",
+            "error.content-type",
+            "error.head-x-oss-err",
+        ),
+        "Error bodies are plain text `Code: Message` with Content-Type text/plain instead of <Error> XML; a HEAD "
+        "error's x-oss-err carries that text too, so the rules on error Content-Type and x-oss-err break as well.",
     ),
     Quirk(
         "request-id-missing-on-errors",
@@ -166,7 +183,7 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "head-drops-user-meta",
         "clones whose HEAD handler builds headers from the content only",
-        ("symlink.put.meta-roundtrip", "symlink.read.link-meta"),
+        ("symlink.read.link-meta",),
         "HeadObject returns no x-oss-meta-* headers.",
     ),
     Quirk(
@@ -253,8 +270,12 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "delete-follows-link",
         "clones that resolve links for every operation",
-        ("symlink.ops.delete-link-only",),
-        "DeleteObject on a link removes the target; the link stays.",
+        (
+            "symlink.ops.delete-link-only",
+            "versioning.symlink.delete-marker",
+        ),
+        "DeleteObject on a link removes the target; the link stays. In a versioned bucket the delete marker "
+        "lands on the target, so the link's delete-marker rule breaks too.",
     ),
     Quirk(
         "copy-dereferences-link",

@@ -38,7 +38,16 @@ def _proven(proofs: dict, name: str, proof: Proof, transcript: Transcript) -> No
 
 
 @pytest.fixture
-def links_work(oss, new_key, _proofs) -> None:
+def names_kept(oss, new_key, oss_harness, _proofs) -> None:
+    """A key with '/' is stored under that very name (its listing shows it): a link names its target by key,
+    so a server that stores other names than it was given cannot have its links judged."""
+    if oss_harness.profile.supports("list"):
+        make = lambda: pre.listed(oss, pre.put_key(oss, new_key("proof-dir") + "/leaf"))  # noqa: E731
+        _proven(_proofs, "names", make, oss.transcript)
+
+
+@pytest.fixture
+def links_work(oss, new_key, names_kept, _proofs) -> None:
     """Plain PutSymlink answers 200 and GetSymlink gives the target back: tests of PutSymlink's options and of
     reads through a link stand on this."""
     make = lambda: pre.link(oss, new_key("proof-link"), new_key("proof-target"))  # noqa: E731

@@ -25,6 +25,7 @@ PUT_LINK = "symlink.put.response"  # PutSymlink answers 200
 LINK_IS_LINK = "symlink.get.target"  # GetSymlink on the new key gives the target back: a link was made
 READ_THROUGH = "symlink.read.target-bytes"  # GetObject on a link to an existing target reads the target
 READ_THROUGH_HEAD = "symlink.read.target-headers"  # HEAD on a link to an existing target answers 200
+NAMES_KEPT = "object.name.encoded-slash"  # a key with '/' is stored and listed under that name
 LIST_PREFIX = "object.list.prefix"  # ListObjects with a prefix lists the keys that start with it
 APPEND_NEW = "object.append.create"  # AppendObject at position 0 creates an appendable object
 
@@ -35,6 +36,19 @@ NewKey = Callable[[str], str]
 def put(oss: OssClient, key: str, data: bytes = TARGET_DATA, headers: Mapping[str, str] | None = None) -> Reply:
     """A plain object at `key`."""
     return require(oss.put_object(key, data, headers), PUT_OBJECT)
+
+
+def put_key(oss: OssClient, key: str) -> str:
+    """`put`, returning the key."""
+    put(oss, key)
+    return key
+
+
+def listed(oss: OssClient, key: str) -> None:
+    """`key` shows under its exact name in a listing with itself as prefix."""
+    listing = require(oss.list_objects(prefix=key), LIST_PREFIX)
+    keys = [child_text(entry, "Key") for entry in xml_elements(listing.body, "Contents")]
+    require_equal(NAMES_KEPT, listing, f"keys listed under {key!r}", keys, [key])
 
 
 def reads_back(oss: OssClient, key: str, data: bytes) -> Reply:
