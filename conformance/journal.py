@@ -85,4 +85,8 @@ def _lines(file: Path) -> list[str]:
 
 
 def remove(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
+    """Forget a run's journal (directory) or one worker's file once nothing it names is left."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

@@ -355,9 +355,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     reported left in the journal. A stop by the breaker or a deadline sets its own exit status."""
     config = session.config
     harness = config.stash.get(HARNESS_KEY, None)
-    if harness is not None:
-        entry = _cleanup_entry(harness)
-        workeroutput = getattr(config, "workeroutput", None)
+    workeroutput = getattr(config, "workeroutput", None)
+    if harness is not None or workeroutput is not None:
+        # a worker that never needed a harness still reports, so the controller knows it did not vanish
+        entry = _cleanup_entry(harness) if harness is not None else {"line": "", "left": 0, "details": []}
         if workeroutput is not None:
             workeroutput["oss_cleanup"] = entry
         else:
@@ -399,7 +400,6 @@ def _cleanup_entry(harness: Harness) -> dict:
         "line": f"{harness.namespace.root}: {report.summary()}",
         "left": len(report.left),
         "details": report.left[:5],
-        "worker": harness.namespace.worker_id,
     }
 
 
@@ -420,8 +420,12 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     run_id = config.stash[RUN_ID_KEY]
     journal_dir = _journal_dir(config, profile)
     pending = _pending(journal_dir)
+    if not (any(e["line"] for e in entries) or pending or stop):
+        return  # no harness ran in this session (the project's own tests, say): nothing to report
     terminalreporter.section("oss-conformance cleanup")
     for entry in entries:
+        if not entry["line"]:
+            continue
         terminalreporter.write_line(entry["line"])
         for detail in entry["details"]:
             terminalreporter.write_line(f"  left: {detail if len(detail) <= 160 else detail[:150] + '...'}")

@@ -154,16 +154,21 @@ def _check_endpoint_shape(source: str, endpoint: str) -> None:
 def _positive(source: str, table: str, value_of: object) -> None:
     for name, value in dataclasses.asdict(value_of).items():  # type: ignore[call-overload]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise _fail(source, f"{table}.{name}", f"{value!r} is not a positive number", "give e.g. 5")
+            raise _fail(
+                source,
+                f"{table}.{name}",
+                f"{value!r} is not a positive number",
+                "give seconds (bytes for reply_cap), e.g. 5",
+            )
 
 
 def validate(profile: Profile, source: str | None = None) -> Profile:
     source = source or profile.source
-    _check_endpoint_shape(source, profile.endpoint)
     _choice(source, "addressing", profile.addressing, ADDRESSING_STYLES)
     _choice(source, "signature_version", profile.signature_version, SIGNATURE_VERSIONS)
     _choice(source, "hypothesis_profile", profile.hypothesis_profile, HYPOTHESIS_PROFILES)
     _check_endpoint(source, profile.endpoint)
+    _check_endpoint_shape(source, profile.endpoint)
     if not profile.bucket:
         raise _fail(source, "bucket", "is empty", "name the bucket the suite may write to")
     if not profile.key_prefix or profile.key_prefix.startswith("/"):

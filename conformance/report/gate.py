@@ -116,7 +116,7 @@ class Controller:
             self.lines.append("no test was executed (all were skipped, blocked or not applicable): the run fails")
             status = NO_TESTS
         session.exitstatus = status
-        if records:
+        if any(r.rule for r in records):
             self.lines.append(level_summary(records))
         if option.oss_results:
             doc = document(self._run_info(status), records, summary, self._secrets())
