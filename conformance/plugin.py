@@ -24,6 +24,7 @@ RUN_ID_KEY = pytest.StashKey[str]()
 CLEANUP_KEY = pytest.StashKey[list]()
 VERDICT_KEY = pytest.StashKey[probe.Verdict]()
 RUN_CUTOFF_KEY = pytest.StashKey[float]()
+RAN_KEY = pytest.StashKey[bool]()
 STOP_KEY = pytest.StashKey[list]()  # [exit status, line] once the run was stopped by the endpoint or a deadline
 BREAKER_LIMIT = 5  # consecutive tests without an answer before the run stops
 STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # what a CI cancel or a closed terminal sends: cleaned up like Ctrl-C
@@ -340,7 +341,11 @@ class Breaker:
         self.session = session
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if self.session is None or (report.when != "call" and not report.failed):
+        if self.session is None:
+            return
+        if any(p[0] == "rule" for p in report.user_properties):
+            self.session.config.stash[RAN_KEY] = True  # a conformance test ran: the cleanup summary is due
+        if report.when != "call" and not report.failed:
             return
         silent = any(tuple(p) == ("no_answer", True) for p in report.user_properties)
         self.in_a_row = self.in_a_row + 1 if silent else 0
@@ -420,7 +425,7 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     run_id = config.stash[RUN_ID_KEY]
     journal_dir = _journal_dir(config, profile)
     pending = _pending(journal_dir)
-    if not (any(e["line"] for e in entries) or pending or stop):
+    if not (any(e["line"] for e in entries) or pending or stop or config.stash.get(RAN_KEY, False)):
         return  # no harness ran in this session (the project's own tests, say): nothing to report
     terminalreporter.section("oss-conformance cleanup")
     for entry in entries:
