@@ -169,7 +169,7 @@ def test_serve_prints_url_and_export_line_and_stops_on_ctrl_c():
         url = line.split("url=")[1].split()[0]
         assert requests.get(url + "/", timeout=10).status_code == 403  # it serves (anonymous: denied)
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=15)
+        stdout, _ = process.communicate(timeout=15)
     finally:
         process.kill()
     assert process.returncode == 0
