@@ -60,7 +60,7 @@ def test_damaged_store_is_one_line(tmp_path):
     (tmp_path / DB_FILE).write_bytes(b"this is not sqlite" * 100)
     for suffix in ("-wal", "-shm"):
         (tmp_path / (DB_FILE + suffix)).unlink(missing_ok=True)
-    with pytest.raises(StoreError, match="damaged|cannot open"):
+    with pytest.raises(StoreError, match=r"damaged|cannot open"):
         Store(str(tmp_path))
     command = [sys.executable, "-m", "conformance.cli", "serve", "--data-dir", str(tmp_path)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)
