@@ -98,16 +98,12 @@ def delete(client: OssClient, prefix: str, key: str, version_id: str | None) -> 
     return "" if 200 <= reply.status < 300 or reply.status == 404 else f"{reply.status} {reply.code or ''}".strip()
 
 
+OVERRIDES = ("endpoint", "bucket", "key_prefix", "signature_version", "region", "addressing")
+
+
 def _profile(args: argparse.Namespace) -> Profile:
     base = load(args.profile) if args.profile else Profile(source="<defaults>")
-    return base.with_overrides(
-        endpoint=args.endpoint,
-        bucket=args.bucket,
-        key_prefix=args.key_prefix,
-        signature_version=args.signature_version,
-        region=args.region,
-        addressing=args.addressing,
-    )
+    return base.with_overrides(**{name: getattr(args, name) for name in OVERRIDES})
 
 
 def sweep(args: argparse.Namespace) -> int:
