@@ -124,7 +124,7 @@ def expect_equal(rule: Rule, reply: Reply | None, what: str, got: object, want: 
 
 
 def link_target(reply: Reply) -> str | None:
-    """GetSymlink's x-oss-symlink-target, percent-decoded (the value is sent encoded: OSS-FACTS 1.7, 2)."""
+    """GetSymlink's x-oss-symlink-target, percent-decoded (the value is sent encoded: docs/oss-facts.md §1.7, §2)."""
     value = reply.header("x-oss-symlink-target")
     return None if value is None else unquote(value)
 

@@ -1,7 +1,7 @@
 """OSS error replies parsed into one shape, from the XML body or, for HEAD, the base64 `x-oss-err` header.
 
 defusedxml because the XML comes from a server under test, which we do not trust.
-Sources: OSS-FACTS.md section 6.1.
+Sources: docs/oss-facts.md §6.1.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import rules
-from ..outcomes import DEVIATIONS, EXPECTABLE
+from ..outcomes import DEVIATIONS, EXPECTABLE, Outcome
 from .results import PACKAGE_PARENT, SUITE_ROOT, Record
 
 FIELDS = {"id", "outcome", "reason", "ticket", "expires"}
@@ -108,7 +108,7 @@ class Expectations:
         """Entries whose tests all ran and all passed in this run."""
         found = []
         for entry in self.entries.values():
-            ran = [r for r in self.matched_records(entry, records) if r.outcome not in ("not-applicable", "skipped")]
+            ran = [r for r in self.matched_records(entry, records) if Outcome(r.outcome).executed]
             if ran and all(r.outcome == "pass" for r in ran):
                 found.append(entry)
         return found

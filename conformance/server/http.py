@@ -2,7 +2,7 @@
 
 Every reply carries x-oss-request-id, Date, Server: AliyunOSS and Content-Length (keep-alive needs it).
 Errors are XML with x-oss-ec; HEAD errors have no body and carry the base64 error XML in x-oss-err
-(OSS-FACTS 6.1). Header bytes are treated as UTF-8 both ways, since metadata values may be UTF-8.
+(docs/oss-facts.md §6.1). Header bytes are treated as UTF-8 both ways, since metadata values may be UTF-8.
 """
 
 from __future__ import annotations

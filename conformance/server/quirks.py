@@ -338,6 +338,56 @@ REGISTRY: dict[str, Quirk] = _registry(
         "DeleteObject in a versioned bucket removes the current version and answers 204 without "
         "x-oss-delete-marker or x-oss-version-id.",
     ),
+    # ---- inputs the SDKs send and parameter edges (docs/inputs.md)
+    Quirk(
+        "get-symlink-equals-ignored",
+        "routers that match the raw query text 'symlink' (oss2 sends 'symlink=')",
+        ("symlink.get.query-with-equals",),
+        "GET ?symlink= (with '=') is served as a plain GetObject; bare GET ?symlink still works.",
+    ),
+    Quirk(
+        "empty-body-content-md5-refused",
+        "clones that take Content-MD5 on a request without a body as a malformed upload",
+        ("symlink.empty-body-content-md5",),
+        "PutSymlink and GetSymlink with any Content-MD5 header fail with 400 InvalidDigest.",
+    ),
+    Quirk(
+        "link-acl-unchecked",
+        "clones that drop an x-oss-object-acl value they do not recognise",
+        ("symlink.put.object-acl-invalid",),
+        "PutSymlink with an unknown x-oss-object-acl value succeeds and the link gets the default ACL.",
+    ),
+    Quirk(
+        "link-tagging-truncated",
+        "clones that keep the first ten tags instead of refusing the request",
+        ("symlink.put.tagging-too-many",),
+        "PutSymlink with more than 10 tags succeeds and stores the first 10.",
+    ),
+    Quirk(
+        "range-past-end-416",
+        "S3 front ends (HTTP range semantics: a first byte past the end is 416)",
+        ("symlink.read.range-past-end",),
+        "A Range whose first byte is at or after the object's length fails with 416 InvalidRange.",
+    ),
+    Quirk(
+        "suffix-range-ignored",
+        "clones that parse only first-last ranges",
+        ("symlink.read.range-open-and-suffix",),
+        "A suffix Range (bytes=-n) is ignored: 200 with the whole object.",
+    ),
+    Quirk(
+        "target-plain-decoded",
+        "clones that decode the target with a URL-path decoder ('+' stays '+')",
+        ("symlink.put.target-plus-is-space",),
+        "x-oss-symlink-target is percent-decoded without form rules: a '+' sent for a space stays a '+'.",
+    ),
+    Quirk(
+        "v1-symlink-not-signed",
+        "S3-derived V1 verifiers whose sub-resource list lacks OSS's own (symlink)",
+        ("symlink.v1-signed",),
+        "V1 verification leaves ?symlink out of the canonical resource: V1-signed PutSymlink and GetSymlink fail "
+        "with 403 SignatureDoesNotMatch.",
+    ),
 )
 
 
