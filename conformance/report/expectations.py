@@ -129,6 +129,10 @@ def load(path: str | Path, rootpath: Path, missing_ok: bool = False) -> Expectat
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ExpectationsError(f"{path}: not valid TOML ({exc}). Fix: correct the syntax at that line") from None
+    except UnicodeDecodeError as exc:
+        raise ExpectationsError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: save the file as UTF-8") from None
+    if not isinstance(data.get("expect", []), list):
+        raise ExpectationsError(f"{path}: 'expect' must be a list of tables. Fix: write entries as [[expect]]")
     extra = sorted(set(data) - {"expect"})
     if extra:
         raise ExpectationsError(f"{path}: unknown table(s) {', '.join(extra)}. Fix: write entries as [[expect]]")

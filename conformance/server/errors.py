@@ -51,6 +51,10 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
     "InvalidDigest": ErrorSpec(400, "The Content-MD5 you specified was invalid.", PLACEHOLDER_EC),
     "InvalidEncodingType": ErrorSpec(400, "The encoding type is invalid.", PLACEHOLDER_EC),
     "InvalidRequest": ErrorSpec(400, "Invalid request.", PLACEHOLDER_EC),
+    "EntityTooLarge": ErrorSpec(400, "Your proposed upload exceeds the maximum allowed object size.", PLACEHOLDER_EC),
+    "IncompleteBody": ErrorSpec(
+        400, "You did not provide the number of bytes specified by the Content-Length.", PLACEHOLDER_EC
+    ),
     "InvalidRange": ErrorSpec(416, "The requested range cannot be satisfied", PLACEHOLDER_EC),  # quirk only
     # object state
     "FileAlreadyExists": ErrorSpec(

@@ -83,7 +83,9 @@ def split_target(host: str, target: str, is_bucket: Callable[[str], bool]) -> tu
     path, query = parts.path or "/", parts.query
     name = host_name(host)
     labels = name.split(".")
-    if len(labels) > 1 and not _is_ip(name) and is_bucket(labels[0]):
+    # `<bucket>.<ip or localhost>` is virtual-host even when the bucket does not exist (then: NoSuchBucket)
+    own_name = len(labels) > 1 and (_is_ip(".".join(labels[1:])) or labels[1:] == ["localhost"])
+    if len(labels) > 1 and not _is_ip(name) and (is_bucket(labels[0]) or own_name):
         raw_key = path[1:]
         return query, labels[0], raw_key or None
     bucket_part, slash, raw_key = path[1:].partition("/")
