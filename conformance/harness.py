@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree
-
 from . import journal
 from .client import (
     Credentials,
@@ -27,6 +25,7 @@ from .client import (
     Transcript,
     WrittenKeys,
 )
+from .client.xml import xml_elements
 from .profile import Profile
 
 BUCKET_PURPOSES = ("plain", "versioned", "worm")
@@ -226,11 +225,8 @@ class Harness:
             self._no_answer(report)
             return []
         report.failures_in_a_row = 0
-        try:
-            root = ElementTree.fromstring(reply.body) if reply.status == 200 and reply.body else None
-        except Exception:  # a listing that does not parse only means the best-effort sweep finds nothing
-            return []
-        return [] if root is None else [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == tag]
+        # a listing that does not parse only means the best-effort sweep finds nothing
+        return xml_elements(reply.body, tag) if reply.status == 200 else []
 
 
 def _capability(purpose: str) -> str:

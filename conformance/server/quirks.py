@@ -227,8 +227,9 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "last-modified-from-link",
         "clones that copy the link's own Last-Modified",
-        ("symlink.read.last-modified-max",),
-        "GET and HEAD through a link report the link's Last-Modified, not the later of link and target.",
+        ("symlink.read.last-modified-max", "symlink.read.time-conditionals"),
+        "GET and HEAD through a link report the link's Last-Modified, not the later of link and target; the time "
+        "conditionals compare against that same wrong time, so their rule breaks too.",
     ),
     Quirk(
         "target-meta-leaked",

@@ -19,6 +19,7 @@ from conformance.server.attributes import (
     META_LIMIT_BYTES,
     OBJECT_ACLS,
     Attributes,
+    check_key,
     overwrite_guard,
     read_attributes,
 )
@@ -56,8 +57,10 @@ def encode_target(ctx: Context, target: str) -> str:
 
 
 def _link_key(ctx: Context, request: Request) -> str:
-    if ctx.quirks.has("link-name-length-in-characters") and 0 < len(request.key or "") <= MAX_KEY_BYTES:
-        return request.key or ""
+    key = request.key or ""
+    if ctx.quirks.has("link-name-length-in-characters") and not request.key_error and len(key) <= MAX_KEY_BYTES:
+        check_key(key[:1])  # empty and leading-separator checks as OSS; the length counted in characters
+        return key
     return require_key(request)
 
 

@@ -8,14 +8,13 @@ turns red only the rules it breaks: the prerequisite rule's own test is the one 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
 import pytest
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
 
 from conformance.checks import Blocked, link_target, require, require_equal
 from conformance.client import OssClient, Reply
+from conformance.client.xml import child_text, parse, xml_elements
 
 # The rules whose tests judge these steps.
 PUT_OBJECT = "object.put.response"  # PutObject answers 200
@@ -94,21 +93,11 @@ def link_to_object(
 
 def xml_root(reply: Reply, prerequisite: str) -> Element:
     """The reply body as XML; a body that does not parse blocks the test by `prerequisite`."""
-    try:
-        return ElementTree.fromstring(reply.body)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+    root, problem = parse(reply.body)
+    if root is None:
         where = f"{reply.exchange.method} {reply.exchange.url}"
-        raise Blocked(prerequisite, f"{where}: the body is not XML ({exc})") from None
-
-
-def local(tag: str) -> str:
-    """An XML tag without its namespace."""
-    return tag.rsplit("}", 1)[-1]
-
-
-def elements(root: Element, tag: str) -> list[Element]:
-    """Every element named `tag` (any namespace) below `root`."""
-    return [e for e in root.iter() if local(e.tag) == tag]
+        raise Blocked(prerequisite, f"{where}: the body is {problem}")
+    return root
 
 
 def each_rule(*rule_ids: str) -> pytest.MarkDecorator:
@@ -116,16 +105,3 @@ def each_rule(*rule_ids: str) -> pytest.MarkDecorator:
     (what is inferred beyond it, such as a guessed status or Code), each with its own verdict."""
     params = [pytest.param(rule_id, marks=pytest.mark.rule(rule_id), id=rule_id) for rule_id in rule_ids]
     return pytest.mark.parametrize("judged_by", params)
-
-
-def child_text(element: Element, tag: str) -> str | None:
-    """Text of the first direct child named `tag` (any namespace); None when there is none."""
-    return next(((child.text or "") for child in element if local(child.tag) == tag), None)
-
-
-def xml_elements(body: bytes, tag: str) -> list[Element]:
-    """Elements named `tag` anywhere in an XML body; none when the body is not XML (the caller judges that)."""
-    try:
-        return elements(ElementTree.fromstring(body), tag)
-    except (ParseError, DefusedXmlException, ValueError):
-        return []

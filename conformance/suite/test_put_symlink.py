@@ -9,6 +9,7 @@ from hypothesis import example, given
 
 from conformance import strategies as gen
 from conformance.checks import expect, expect_equal, expect_header, expect_status, fail, link_target, require
+from conformance.client.xml import elements
 from conformance.suite import preconditions as pre
 
 FORBID = "x-oss-forbid-overwrite"
@@ -49,7 +50,7 @@ def _expect_stored(rule, views: list, name: str, value: str) -> None:
 
 
 def _xml_elements(reply, tag: str, prerequisite: str) -> list:
-    return pre.elements(pre.xml_root(reply, prerequisite), tag)
+    return elements(pre.xml_root(reply, prerequisite), tag)
 
 
 # ---------------------------------------------------------------- request form and response

@@ -37,7 +37,7 @@ def _whole_read_through(oss, key: str) -> None:
 
 
 @pytest.mark.rule("symlink.get.query-with-equals")
-def test_get_query_with_equals(oss, new_key, rule):
+def test_get_query_with_equals(oss, new_key, rule, links_work):
     key, target = new_key("link"), new_key("target")
     link(oss, key, target)
     got = expect(oss.request("GET", key, query=[("symlink", "")]), rule)
@@ -45,7 +45,7 @@ def test_get_query_with_equals(oss, new_key, rule):
 
 
 @pytest.mark.rule("symlink.empty-body-content-md5")
-def test_put_symlink_with_empty_body_md5(oss, new_key, rule):
+def test_put_symlink_with_empty_body_md5(oss, new_key, rule, links_work):
     key, target = new_key("link"), new_key("target")
     expect(oss.put_symlink(key, target, {"Content-MD5": EMPTY_MD5}), rule)
     got = require(oss.get_symlink(key), LINK_IS_LINK)
@@ -53,7 +53,7 @@ def test_put_symlink_with_empty_body_md5(oss, new_key, rule):
 
 
 @pytest.mark.rule("symlink.empty-body-content-md5")
-def test_get_symlink_with_empty_body_md5(oss, new_key, rule):
+def test_get_symlink_with_empty_body_md5(oss, new_key, rule, links_work):
     key, target = new_key("link"), new_key("target")
     link(oss, key, target)
     got = expect(oss.request("GET", key, query=[("symlink", None)], headers={"Content-MD5": EMPTY_MD5}), rule)
@@ -63,13 +63,13 @@ def test_get_symlink_with_empty_body_md5(oss, new_key, rule):
 # S3's canned ACLs that OSS does not have, and a near miss of a documented value.
 @pytest.mark.rule("symlink.put.object-acl-invalid")
 @pytest.mark.parametrize("value", ["authenticated-read", "bucket-owner-full-control", "public"])
-def test_object_acl_invalid(oss, new_key, rule, value):
+def test_object_acl_invalid(oss, new_key, rule, links_work, value):
     expect(oss.put_symlink(new_key("link"), new_key("target"), {"x-oss-object-acl": value}), rule)
 
 
 @pytest.mark.rule("symlink.put.tagging-too-many")
 @pytest.mark.parametrize("count", [11, 15])
-def test_tagging_too_many(oss, new_key, rule, count):
+def test_tagging_too_many(oss, new_key, rule, links_work, count):
     key = new_key("link")
     tags = urlencode({f"k{i}": f"v{i}" for i in range(count)}, quote_via=quote)
     expect(oss.put_symlink(key, new_key("target"), {"x-oss-tagging": tags}), rule)
@@ -78,7 +78,7 @@ def test_tagging_too_many(oss, new_key, rule, count):
 
 @pytest.mark.rule("symlink.read.range-past-end")
 @pytest.mark.parametrize("first", [len(DATA), len(DATA) + 7], ids=["at-end", "past-end"])
-def test_range_past_end(oss, new_key, rule, first):
+def test_range_past_end(oss, new_key, rule, links_work, first):
     key, _ = link_to_object(oss, new_key, DATA)
     _whole_read_through(oss, key)
     got = expect(oss.get_object(key, {"Range": f"bytes={first}-{first + 10}"}), rule)
@@ -93,7 +93,7 @@ FORMS = [("bytes=5-", 5, len(DATA) - 1), ("bytes=-4", len(DATA) - 4, len(DATA) -
 
 @pytest.mark.rule("symlink.read.range-open-and-suffix")
 @pytest.mark.parametrize(("value", "first", "last"), FORMS, ids=["open", "suffix"])
-def test_range_open_and_suffix(oss, new_key, rule, value, first, last):
+def test_range_open_and_suffix(oss, new_key, rule, links_work, value, first, last):
     key, _ = link_to_object(oss, new_key, DATA)
     _whole_read_through(oss, key)
     got = expect(oss.get_object(key, {"Range": value}), rule)
@@ -102,7 +102,7 @@ def test_range_open_and_suffix(oss, new_key, rule, value, first, last):
 
 
 @pytest.mark.rule("symlink.put.target-plus-is-space")
-def test_target_plus_is_space(oss, new_key, rule):
+def test_target_plus_is_space(oss, new_key, rule, links_work):
     key, target = new_key("link"), new_key("target") + " with spaces/a b"
     put(oss, target, DATA)
     expect(oss.put_symlink(key, quote_plus(target, safe=""), encode=False), rule)
@@ -113,7 +113,7 @@ def test_target_plus_is_space(oss, new_key, rule):
 
 
 @pytest.mark.rule("symlink.v1-signed")
-def test_v1_signed_symlink_operations(oss, oss_harness, new_key, rule):
+def test_v1_signed_symlink_operations(oss, oss_harness, new_key, rule, links_work):
     v1 = oss.with_options(auth=OssAuth(oss_harness.credentials, "v1", region=oss_harness.profile.region))
     key, target = new_key("link"), new_key("target") + "/a b+c"
     expect(v1.put_symlink(key, target), rule)

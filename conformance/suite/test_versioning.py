@@ -14,6 +14,7 @@ from conformance.checks import (
     require,
     require_equal,
 )
+from conformance.client.xml import child_text, local, xml_elements
 from conformance.suite import preconditions as pre
 
 VERSION_ID = "versioning.symlink.version-id"  # PutSymlink in a versioned bucket returns x-oss-version-id
@@ -24,9 +25,9 @@ def latest_is_marker(oss_versioned, key: str) -> tuple[object, bool]:
     """(the ListObjectVersions reply, whether its latest entry for `key` is a DeleteMarker)."""
     listing = oss_versioned.request("GET", None, query=[("versions", None), ("prefix", key)])
     latest = [
-        pre.local(entry.tag)
-        for entry in pre.xml_elements(listing.body, "DeleteMarker") + pre.xml_elements(listing.body, "Version")
-        if pre.child_text(entry, "Key") == key and pre.child_text(entry, "IsLatest") == "true"
+        local(entry.tag)
+        for entry in xml_elements(listing.body, "DeleteMarker") + xml_elements(listing.body, "Version")
+        if child_text(entry, "Key") == key and child_text(entry, "IsLatest") == "true"
     ]
     return listing, latest == ["DeleteMarker"]
 
