@@ -1,6 +1,6 @@
 """Bucket-level operations: versioning, ACL, bucket info, create/delete/head.
 
-Only what the suite and the SDK fixtures need (OSS-FACTS 8.2 lists the calls oss2's fixtures make).
+Only what the suite and the SDK fixtures need (docs/oss-facts.md §8.2 lists the calls oss2's fixtures make).
 """
 
 from __future__ import annotations

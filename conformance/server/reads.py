@@ -1,9 +1,9 @@
 """GetObject, HeadObject and GetObjectMeta, including reading through a symlink.
 
-Sources: OSS-FACTS 3 (through a link: target bytes, Content-Length/ETag/Content-MD5 from the target,
+Sources: docs/oss-facts.md §3 (through a link: target bytes, Content-Length/ETag/Content-MD5 from the target,
 Last-Modified = max(link, target), everything else from the link; SymlinkTargetNotExist, InvalidTargetType,
-InvalidObjectState; both ACLs must allow), 3.3 (GetObjectMeta reports the link itself), 3.4 (range and
-conditionals), 2 (delete markers).
+InvalidObjectState; both ACLs must allow), §3.3 (GetObjectMeta reports the link itself), §3.4 (range and
+conditionals), §2 (delete markers).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def select_version(ctx: Context, bucket: Bucket, key: str, version_id: str | Non
 
 
 def resolve_link(ctx: Context, bucket: Bucket, link: ObjectVersion, hops: int = 0) -> ObjectVersion:
-    """The current version of a link's target (OSS-FACTS 4: links resolve to the current version)."""
+    """The current version of a link's target (docs/oss-facts.md §4: links resolve to the current version)."""
     if not link.is_link:
         return link
     target = ctx.store.current(bucket.name, link.target or "")
@@ -148,13 +148,8 @@ def read_object(ctx: Context, request: Request) -> Response:
     if not ctx.quirks.has("conditionals-ignored"):
         check_conditions(request, etag, last_modified)
     if not head and not ctx.quirks.has("response-overrides-ignored"):
-        headers.update(
-            {
-                header: request.param(param) or ""
-                for param, header in RESPONSE_OVERRIDES.items()
-                if request.param(param) is not None
-            }
-        )
+        overrides = {header: request.param(param) for param, header in RESPONSE_OVERRIDES.items()}
+        headers.update({header: value or "" for header, value in overrides.items() if value is not None})
     if ctx.quirks.has("get-without-crc64") and not head:
         del headers["x-oss-hash-crc64ecma"]
     byte_range = _byte_range(ctx, request, shown, content.size)
@@ -173,10 +168,15 @@ def _reply(ctx: Context, status: int, headers: dict[str, str], body: bytes, head
 
 
 def _byte_range(ctx: Context, request: Request, shown: ObjectVersion, size: int) -> tuple[int, int] | None:
-    """The Range to serve, with the range behaviour asked for; the quirk branches are clones' range handling."""
+    """The range to serve, in the range behaviour asked for; the quirk branches are clones' range handling."""
     value = request.header("range")
     if ctx.quirks.has("range-ignored") or (ctx.quirks.has("range-ignored-through-link") and shown.is_link):
         return None
+    if ctx.quirks.has("suffix-range-ignored") and (value or "").replace(" ", "").startswith("bytes=-"):
+        return None
+    first = (value or "").partition("=")[2].partition("-")[0].strip()
+    if ctx.quirks.has("range-past-end-416") and first.isdigit() and int(first) >= size:
+        raise OssError("InvalidRange", extras={"RangeRequested": value or "", "ActualObjectSize": str(size)})
     standard = (request.header("x-oss-range-behavior") or "").lower() == "standard"
     if ctx.quirks.has("range-behavior-ignored"):
         standard = False
@@ -185,8 +185,6 @@ def _byte_range(ctx: Context, request: Request, shown: ObjectVersion, size: int)
             return parse_range(value, size, standard=True)
         except OssError:
             return None
-    if not standard and ctx.quirks.has("range-unsatisfiable-416") and parse_range(value, size) is None:
-        parse_range(value, size, standard=True)  # RFC 7233 for a start past the object: 416
     return parse_range(value, size, standard)
 
 
@@ -206,7 +204,7 @@ def _clone_headers(
 
 
 def get_object_meta(ctx: Context, request: Request) -> Response:
-    """HEAD ?objectMeta: the addressed object itself, never the link's target (OSS-FACTS 3.3)."""
+    """HEAD ?objectMeta: the addressed object itself, never the link's target (docs/oss-facts.md §3.3)."""
     bucket, shown = addressed(ctx, request)
     described = shown
     if ctx.quirks.has("objectmeta-follows-link"):
@@ -221,7 +219,7 @@ def get_object_meta(ctx: Context, request: Request) -> Response:
 
 
 def stored_size(version: ObjectVersion) -> int:
-    """A link's size is the length of its target name (OSS-FACTS 7: storage ~ target path) [choice]."""
+    """A link's size is the length of its target name (docs/oss-facts.md §7: storage ~ target path) [choice]."""
     if version.is_link:
         return len((version.target or "").encode("utf-8", "surrogateescape"))
     return version.size

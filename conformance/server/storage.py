@@ -2,14 +2,12 @@
 
 Every read and write goes through the Store so that the checks an operation makes ("does the key exist?",
 "is it immutable?") run under the same lock as the write they guard: forbid-overwrite is atomic.
-Persistence is deliberately simple: the whole state is pickled to `<data_dir>/state.pickle` after each
-mutation (write to a temporary file, then rename), which is fine for a test server's data volumes.
+With a data directory, every mutation also stores the one key (or bucket) it changed in sqlite (persist.py),
+so a write costs the same with 1 MB or 200 MB stored.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
 import secrets
 import threading
 import time
@@ -20,8 +18,7 @@ from typing import NamedTuple
 
 from conformance.server.errors import OssError
 from conformance.server.model import NULL_VERSION, Bucket, ObjectVersion, Part, Upload
-
-STATE_FILE = "state.pickle"
+from conformance.server.persist import SqliteState
 
 # A guard runs under the lock before a write/delete: (bucket, current version or None) -> None or raise.
 Guard = Callable[[Bucket, ObjectVersion | None], None]
@@ -38,7 +35,7 @@ def new_version_id() -> str:
 
 def new_upload_id() -> str:
     """32 upper-case hex characters, ordered by creation time: ListMultipartUploads sorts one key's uploads
-    by upload id (OSS-FACTS-OBJECTS-1 7), which then is also the order they were initiated in."""
+    by upload id (docs/oss-facts.md, multipart), which then is also the order they were initiated in."""
     return f"{time.time_ns():016X}{secrets.token_hex(8).upper()}"
 
 
@@ -46,31 +43,29 @@ class Store:
     def __init__(self, data_dir: str | None = None) -> None:
         self._lock = threading.RLock()
         self._buckets: dict[str, Bucket] = {}
-        self._data_dir = data_dir
-        if data_dir:
-            os.makedirs(data_dir, exist_ok=True)
-            self._load()
+        self._state = SqliteState(data_dir) if data_dir else None
+        if self._state is not None:
+            self._buckets = self._state.load()
 
     # ------------------------------------------------------------ persistence
 
-    def _path(self) -> str:
-        assert self._data_dir
-        return os.path.join(self._data_dir, STATE_FILE)
-
-    def _load(self) -> None:
-        if os.path.exists(self._path()):
-            with open(self._path(), "rb") as handle:
-                self._buckets = pickle.load(handle)
-            for bucket in self._buckets.values():  # state saved before multipart upload existed
-                bucket.__dict__.setdefault("uploads", {})
-
-    def _save(self) -> None:
-        if not self._data_dir:
+    def _save(self, bucket: str | None = None, key: str | None = None) -> None:
+        """Persist what a mutation changed: one key's versions, one bucket's attributes, or (no arguments)
+        everything, which costs as much as the data stored: prefer naming what changed."""
+        if self._state is None:
             return
-        temporary = self._path() + ".tmp"
-        with open(temporary, "wb") as handle:
-            pickle.dump(self._buckets, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self._path())
+        if bucket is not None and key is not None:
+            self._state.save_key(bucket, key, self._buckets[bucket].objects.get(key))
+        elif bucket is not None:
+            if bucket in self._buckets:
+                self._state.save_bucket(self._buckets[bucket])
+            else:
+                self._state.drop_bucket(bucket)
+        else:
+            for name, found in self._buckets.items():
+                self._state.save_bucket(found)
+                for object_key, versions in found.objects.items():
+                    self._state.save_key(name, object_key, versions)
 
     # ------------------------------------------------------------ buckets
 
@@ -79,21 +74,21 @@ class Store:
         with self._lock:
             if name not in self._buckets:
                 self._buckets[name] = Bucket(name, int(time.time()), versioning=versioning, worm=worm)
-                self._save()
+                self._save(name)
 
     def create_bucket(self, name: str, acl: str, storage_class: str) -> None:
         with self._lock:
             if name in self._buckets:
                 raise OssError("BucketAlreadyExists", extras={"BucketName": name})
             self._buckets[name] = Bucket(name, int(time.time()), acl=acl, storage_class=storage_class)
-            self._save()
+            self._save(name)
 
     def delete_bucket(self, name: str) -> None:
         with self._lock:
             if self.bucket(name).objects:
                 raise OssError("BucketNotEmpty", extras={"BucketName": name})
             del self._buckets[name]
-            self._save()
+            self._save(name)
 
     def bucket(self, name: str) -> Bucket:
         bucket = self._buckets.get(name)
@@ -114,7 +109,7 @@ class Store:
             bucket = self.bucket(name)
             for attribute, value in changes.items():
                 setattr(bucket, attribute, value)
-            self._save()
+            self._save(name)
 
     # ------------------------------------------------------------ reads
 
@@ -150,7 +145,7 @@ class Store:
                 bucket.objects[version.key] = [*kept, version]
             else:
                 bucket.objects[version.key] = [version]
-            self._save()
+            self._save(bucket_name, version.key)
             return version
 
     def update(
@@ -162,7 +157,7 @@ class Store:
             for index in range(len(versions) - 1, -1, -1):
                 if version_id is None or versions[index].version_id == version_id:
                     versions[index] = change(versions[index])
-                    self._save()
+                    self._save(bucket_name, key)
                     return versions[index]
             raise OssError("NoSuchKey", extras={"Key": key})
 
@@ -191,9 +186,13 @@ class Store:
             bucket.objects[key] = versions
         else:
             bucket.objects.pop(key, None)
-        self._save()
+        self._save(bucket.name, key)
 
     # ------------------------------------------------------------ multipart uploads
+
+    def _save_upload(self, bucket: str, upload_id: str) -> None:
+        if self._state is not None:
+            self._state.save_upload(bucket, upload_id, self._buckets[bucket].uploads.get(upload_id))
 
     def create_upload(self, bucket_name: str, upload: Upload, guard: Guard | None = None) -> Upload:
         with self._lock:
@@ -201,7 +200,7 @@ class Store:
             if guard:
                 guard(bucket, bucket.current(upload.key))
             bucket.uploads[upload.upload_id] = upload
-            self._save()
+            self._save_upload(bucket_name, upload.upload_id)
             return upload
 
     def upload(self, bucket_name: str, key: str, upload_id: str) -> Upload:
@@ -221,14 +220,14 @@ class Store:
         with self._lock:
             upload = self.upload(bucket_name, key, upload_id)
             self.bucket(bucket_name).uploads[upload_id] = replace(upload, parts={**upload.parts, part.number: part})
-            self._save()
+            self._save_upload(bucket_name, upload_id)
 
     def end_upload(self, bucket_name: str, key: str, upload_id: str) -> Upload:
         """Remove an upload and its parts (AbortMultipartUpload)."""
         with self._lock:
             upload = self.upload(bucket_name, key, upload_id)
             del self.bucket(bucket_name).uploads[upload_id]
-            self._save()
+            self._save_upload(bucket_name, upload_id)
             return upload
 
     def complete_upload(
@@ -247,5 +246,5 @@ class Store:
             stored = self.write(bucket_name, version, guard)
             if consume:
                 del self.bucket(bucket_name).uploads[upload_id]
-                self._save()
+                self._save_upload(bucket_name, upload_id)
             return stored
