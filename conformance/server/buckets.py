@@ -99,7 +99,7 @@ def head_bucket(ctx: Context, request: Request) -> Response:
 
 def list_live_channels(ctx: Context, request: Request) -> Response:
     """LiveChannel is not modelled, so there is never one: oss2's test fixtures list live channels in tearDown
-    (OSS-FACTS 8.2); an empty answer is the truthful one."""
+    (docs/oss-facts.md §8.2); an empty answer is the truthful one."""
     ctx.store.bucket(request.bucket or "")
     children = [element("Prefix", ""), element("Marker", ""), element("MaxKeys", 100), element("IsTruncated", False)]
     return xml_reply("ListLiveChannelResult", children)

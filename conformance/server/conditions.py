@@ -45,7 +45,7 @@ def check_conditions(request: Request, etag: str, last_modified: int, prefix: st
 def parse_range(value: str | None, size: int, standard: bool = False) -> tuple[int, int] | None:
     """(first, last) of a single usable `bytes=` range, else None (= serve the whole object with 200).
 
-    Default mode (OSS-FACTS-OBJECTS-1 9): a range that reaches past the end, or starts past it, is ignored.
+    Default mode (docs/oss-facts.md §19): a range that reaches past the end, or starts past it, is ignored.
     `standard` (`x-oss-range-behavior: standard`): the end is cut to the object, a start past it is 416.
     """
     if not value or size == 0:

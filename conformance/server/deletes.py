@@ -54,7 +54,7 @@ def delete_object(ctx: Context, request: Request) -> Response:
 
 def _requested_objects(ctx: Context, request: Request) -> tuple[bool, list[tuple[str, str | None]]]:
     """Keys may hold control characters, raw or as character references: the SDKs send both, and OSS takes
-    them (OSS-FACTS-OBJECTS-1 13), though XML 1.0 forbids them."""
+    them (docs/oss-facts.md §23), though XML 1.0 forbids them."""
     strict = ctx.quirks.has("batch-delete-strict-xml")
     root = parse_xml(request.body) if strict else parse_xml_with_controls(request.body)
     if root is None or root.tag != "Delete":

@@ -78,7 +78,7 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
     "NotImplemented": ErrorSpec(
         501, "A header you provided implies functionality that is not implemented.", PLACEHOLDER_EC
     ),
-    # multipart upload (OSS-FACTS-OBJECTS-1 2-6)
+    # multipart upload (docs/oss-facts.md §12-§16)
     "NoSuchUpload": ErrorSpec(
         404,
         "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted "

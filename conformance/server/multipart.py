@@ -1,7 +1,7 @@
 """Multipart upload: InitiateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
 AbortMultipartUpload, ListParts. (ListMultipartUploads is in multipart_listing.py.)
 
-Sources: OSS-FACTS-OBJECTS-1 sections 1-6: part numbers 1..10000 (400 InvalidArgument), part ETag = MD5 of the
+Sources: docs/oss-facts.md §11-§16: part numbers 1..10000 (400 InvalidArgument), part ETag = MD5 of the
 part, sizes judged only at Complete (every part but the last >= 100 KB), the Complete list ascending with gaps
 allowed (InvalidPartOrder), every listed part uploaded with that ETag (InvalidPart), forbid-overwrite at Initiate
 and Complete (409 FileAlreadyExists), `x-oss-complete-all: yes` with an empty body, unknown or finished upload ids
@@ -114,7 +114,7 @@ def upload_part(ctx: Context, request: Request) -> Response:
 
 
 def _copy_range(ctx: Context, request: Request, size: int) -> tuple[int, int] | None:
-    """`x-oss-copy-source-range: bytes=a-b`; an invalid one copies the whole source (OSS-FACTS-OBJECTS-1 3)."""
+    """`x-oss-copy-source-range: bytes=a-b`; an invalid one copies the whole source (docs/oss-facts.md §13)."""
     if ctx.quirks.has("part-copy-range-ignored"):
         return None
     return parse_range(request.header("x-oss-copy-source-range"), size)
@@ -200,7 +200,7 @@ def _check_sizes(ctx: Context, parts: list[Part]) -> None:
 
 
 def multipart_etag(parts: list[Part]) -> str:
-    """Opaque, never the MD5 of the whole object (OSS-FACTS-OBJECTS-1 15.5): MD5 of the part MD5s, -count."""
+    """Opaque, never the MD5 of the whole object (docs/oss-facts.md §14): MD5 of the part MD5s, -count."""
     digest = hashlib.md5(b"".join(bytes.fromhex(p.etag.strip('"')) for p in parts)).hexdigest().upper()
     return f'"{digest}-{len(parts)}"'
 

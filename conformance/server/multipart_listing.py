@@ -1,6 +1,6 @@
 """ListMultipartUploads (`GET /?uploads`): uploads in progress by key, then upload id.
 
-Sources: OSS-FACTS-OBJECTS-1 section 7: prefix, delimiter (CommonPrefixes), max-uploads (default and max 1000),
+Sources: docs/oss-facts.md §17: prefix, delimiter (CommonPrefixes), max-uploads (default and max 1000),
 key-marker (keys strictly after it), upload-id-marker (with key-marker: that key's uploads after the id; ignored
 alone), NextKeyMarker / NextUploadIdMarker, encoding-type url.
 """

@@ -35,7 +35,7 @@ def new_version_id() -> str:
 
 def new_upload_id() -> str:
     """32 upper-case hex characters, ordered by creation time: ListMultipartUploads sorts one key's uploads
-    by upload id (docs/oss-facts.md, multipart), which then is also the order they were initiated in."""
+    by upload id (docs/oss-facts.md §17), which then is also the order they were initiated in."""
     return f"{time.time_ns():016X}{secrets.token_hex(8).upper()}"
 
 

@@ -12,8 +12,9 @@ from xml.etree.ElementTree import Element
 
 from conformance.checks import Blocked, expect, expect_equal, expect_xml, fail, require
 from conformance.client import OssClient, Reply
+from conformance.client.xml import elements
 from conformance.rules import Rule
-from conformance.suite.preconditions import elements, xml_root
+from conformance.suite.preconditions import xml_root
 
 INITIATE = "mpu.init.result"  # InitiateMultipartUpload answers an UploadId
 UPLOAD_PART = "mpu.part.etag-md5"  # UploadPart answers 200 with an ETag

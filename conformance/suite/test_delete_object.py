@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.checks import expect, expect_equal, expect_status, expect_xml, fail, require
+from conformance.client.xml import elements
 from conformance.suite.name_steps import slash_names_kept
-from conformance.suite.preconditions import elements, put
+from conformance.suite.preconditions import put
 
 
 def _deleted_keys(reply, rule) -> list[str]:

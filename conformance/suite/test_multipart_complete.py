@@ -7,10 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.checks import expect, expect_equal, expect_header, expect_status, expect_xml, fail
+from conformance.client.xml import local
 from conformance.digests import crc64_ecma
 from conformance.suite import multipart_steps as mpu
 from conformance.suite.name_steps import slash_names_kept
-from conformance.suite.preconditions import local, put
+from conformance.suite.preconditions import put
 
 SMALL = 1024  # a part under the 100 KB minimum
 

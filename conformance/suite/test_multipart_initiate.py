@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conformance.checks import expect, expect_equal, expect_status, expect_xml, fail
+from conformance.client.xml import local
 from conformance.suite import multipart_steps as mpu
 from conformance.suite.name_steps import slash_names_kept
-from conformance.suite.preconditions import local, put
+from conformance.suite.preconditions import put
 
 ENCODED_SUFFIX = "enc a+b%25 中文"  # space, plus, percent and UTF-8: each must be encoded
 

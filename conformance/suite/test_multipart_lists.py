@@ -7,9 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.checks import expect, expect_equal, expect_xml, fail, require, require_equal
+from conformance.client.xml import elements
 from conformance.suite import multipart_steps as mpu
 from conformance.suite.name_steps import slash_names_kept
-from conformance.suite.preconditions import elements, xml_root
+from conformance.suite.preconditions import xml_root
 
 # ---------------------------------------------------------------- ListParts
 

@@ -10,10 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.checks import expect, expect_equal, expect_header, expect_xml, fail, require
+from conformance.client.xml import local
 from conformance.digests import crc64_ecma
 from conformance.suite import multipart_steps as mpu
 from conformance.suite.name_steps import slash_names_kept
-from conformance.suite.preconditions import local, put, xml_root
+from conformance.suite.preconditions import put, xml_root
 
 
 @pytest.mark.rule("mpu.part.etag-md5")

@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.checks import expect, expect_equal, expect_header, expect_xml, fail
+from conformance.client.xml import elements
 from conformance.digests import crc64_ecma
-from conformance.suite.preconditions import elements, put, reads_back
+from conformance.suite.preconditions import put, reads_back
 
 STANDARD_HEADERS = {
     "Cache-Control": "no-cache",
