@@ -6,10 +6,13 @@ the stateful differential mode use it directly).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
 from defusedxml import ElementTree
 
 from .client import (
@@ -51,8 +54,9 @@ class Harness:
         self.server: Any = None
         self.endpoint = profile.endpoint
         self.credentials: Credentials | None = None
-        self.transcript = Transcript(Redactor())
-        self.cleanup_transcript = Transcript(Redactor())
+        self.transport = profile.transport()
+        self.transcript = Transcript(Redactor(), curl_flags=self.transport.curl_flags)
+        self.cleanup_transcript = Transcript(Redactor(), curl_flags=self.transport.curl_flags)
 
     def start(self) -> None:
         if self.profile.embedded:
@@ -78,6 +82,16 @@ class Harness:
         )
         self.server.start()
         self.endpoint = self.server.url
+        if self.profile.addressing == "virtual-host":
+            self._name_embedded_server()
+
+    def _name_embedded_server(self) -> None:
+        """Virtual-host needs a host name: `localhost` and `<bucket>.localhost`, pinned to the server's address."""
+        names = ["localhost"] + [f"{self.profile.bucket_for(p)}.localhost" for p in BUCKET_PURPOSES]
+        resolve = {**self.transport.resolve, **dict.fromkeys(names, self.server.host)}
+        self.transport = dataclasses.replace(self.transport, resolve=resolve)
+        self.transcript.curl_flags = self.cleanup_transcript.curl_flags = self.transport.curl_flags
+        self.endpoint = f"http://localhost:{self.server.port}"
 
     def auth(self, credentials: Credentials | None = None, **kw: Any) -> OssAuth:
         creds = credentials or self.credentials
@@ -94,6 +108,7 @@ class Harness:
             addressing=self.profile.addressing,
             timeout=(self.profile.timeouts.connect, self.profile.timeouts.read),
             written=self.written,
+            session=self.transport.session(),
         )
 
     def probe(self) -> str | None:
@@ -101,7 +116,9 @@ class Harness:
         try:
             self.client(transcript=self.cleanup_transcript).list_objects(**{"max-keys": "1"})
         except HarnessError as exc:
-            return str(exc)
+            if isinstance(exc.__cause__, requests.exceptions.SSLError):
+                return _certificate_problem(self.endpoint, exc.__cause__)
+            return f"the endpoint {self.endpoint} does not answer; nothing was tested.\n  {exc}"
         return None
 
     # ------------------------------------------------------------ cleanup
@@ -175,6 +192,15 @@ class Harness:
         except Exception:
             return []
         return [] if root is None else [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == tag]
+
+
+def _certificate_problem(endpoint: str, error: Exception) -> str:
+    found = re.search(r"certificate verify failed: ([^(']+)", str(error))
+    why = found.group(1).strip() if found else type(error).__name__
+    return (
+        f"the TLS certificate of {endpoint} is not trusted ({why}); nothing was tested. "
+        "Fix: --ca-bundle FILE (the CA that signed it), or --insecure to skip verification"
+    )
 
 
 def _capability(purpose: str) -> str:

@@ -35,6 +35,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--addressing", choices=("path", "virtual-host"), help="URL style")
     group.addoption("--signature-version", choices=("v1", "v4"), help="OSS signature version")
     group.addoption("--key-prefix", help="prefix of every key the suite writes")
+    group.addoption("--ca-bundle", help="PEM file of the CA(s) that signed the server's certificate")
+    group.addoption("--insecure", action="store_true", default=None, help="https:// without verifying the certificate")
+    group.addoption(
+        "--resolve",
+        action="append",
+        dest="oss_resolve",
+        metavar="NAME=ADDRESS",
+        help="connect to ADDRESS for host NAME, keeping the name for Host and TLS (repeatable)",
+    )
     group.addoption(
         "--hypothesis-profile-name",
         dest="oss_hypothesis_profile",
@@ -61,6 +70,9 @@ def _profile(config: pytest.Config) -> Profile:
         key_prefix=option.key_prefix,
         hypothesis_profile=option.oss_hypothesis_profile,
         quirks=option.oss_quirks,
+        ca_bundle=option.ca_bundle,
+        insecure=option.insecure,
+        resolve=option.oss_resolve,
     )
 
 
@@ -100,12 +112,12 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     except ProfileError as exc:
         sys.stderr.write(f"ERROR: {exc}\n")
         return pytest.ExitCode.USAGE_ERROR
+    if profile.insecure:
+        sys.stderr.write(f"oss-conformance: warning: TLS certificates of {profile.endpoint} are not verified\n")
     problem = harness.probe()
     if problem is None:
         return None
-    sys.stderr.write(
-        f"oss-conformance: the endpoint {profile.endpoint} does not answer; nothing was tested.\n  {problem}\n"
-    )
+    sys.stderr.write(f"oss-conformance: {problem}\n")
     return 3
 
 

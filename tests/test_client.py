@@ -35,8 +35,8 @@ def test_query_forms_bare_and_empty_value():
 def test_slash_in_key_is_percent_encoded():
     url, host = build_target(ENDPOINT, "path", "b", "a/b c+d", [])
     assert url == f"{ENDPOINT}/b/a%2Fb%20c%2Bd" and host == "127.0.0.1:9000"
-    url, host = build_target(ENDPOINT, "virtual-host", "b", "a/b", [])
-    assert url == f"{ENDPOINT}/a%2Fb" and host == "b.127.0.0.1:9000"
+    url, host = build_target("https://oss.example:8443", "virtual-host", "b", "a/b", [])
+    assert url == "https://b.oss.example:8443/a%2Fb" and host == "b.oss.example:8443"
 
 
 ERROR_XML = (
@@ -105,7 +105,9 @@ def test_redaction_of_signatures_tokens_and_secrets():
 
 def test_curl_line_reproduces_method_url_and_headers():
     exchange = Transcript(Redactor()).record("PUT", f"{ENDPOINT}/b/k?symlink", {"x-oss-symlink-target": "t"}, b"", 200)
-    assert exchange.curl() == f"curl -sS -i -X PUT '{ENDPOINT}/b/k?symlink' -H 'x-oss-symlink-target: t'"
+    assert exchange.curl() == (
+        f"curl -sS -i -X PUT '{ENDPOINT}/b/k?symlink' -H 'x-oss-symlink-target: t' -H 'Content-Length: 0'"
+    )
 
 
 def test_namespace_guard():

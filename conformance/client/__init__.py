@@ -9,6 +9,7 @@ from .errors import OssError
 from .namespace import Namespace, NamespaceViolation, new_run_id
 from .session import HarnessError, OssClient, Reply, WrittenKeys
 from .transcript import Exchange, Redactor, Transcript
+from .transport import Transport
 
 __all__ = [
     "ADDRESSING_STYLES",
@@ -24,6 +25,7 @@ __all__ = [
     "Redactor",
     "Reply",
     "Transcript",
+    "Transport",
     "WrittenKeys",
     "new_run_id",
 ]

@@ -2,24 +2,30 @@
 
     serve --host 127.0.0.1 --port PORT [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET]
           [--region R] [--quirk NAME ...] [--data-dir DIR]
+          [--tls-cert FILE --tls-key FILE | --tls-self-signed DIR]
 
-Prints exactly one line (never the secret), e.g.
-`oss-conformance reference server: url=http://127.0.0.1:PORT bucket=NAME access_key_id=ID`.
+Prints exactly one line on stdout (never the secret), e.g.
+`oss-conformance reference server: url=http://127.0.0.1:PORT bucket=NAME access_key_id=ID`
+(+ ` ca_bundle=DIR/cert.pem` with a generated certificate). Listening beyond loopback adds one warning line on
+stderr: whoever reaches the port can use the credentials.
 """
 
 from __future__ import annotations
 
 import argparse
+import ssl
 import sys
 from collections.abc import Sequence
 
+from conformance.server import tls
 from conformance.server.quirks import REGISTRY
 from conformance.server.server import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, ReferenceServer, is_loopback
+from conformance.server.tls import TLSError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="serve", description="Run the oss-conformance reference server.")
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--bucket", default="oss-conformance")
     parser.add_argument("--access-key-id", default=DEFAULT_ACCESS_KEY_ID)
@@ -35,13 +41,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", default=None, help="persist state to this directory")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument("--tls-cert", metavar="FILE", help="serve https:// with this PEM certificate (chain)")
+    parser.add_argument("--tls-key", metavar="FILE", help="the certificate's PEM private key")
+    parser.add_argument(
+        "--tls-self-signed", metavar="DIR", help="serve https:// with a new self-signed certificate written to DIR"
+    )
     return parser
+
+
+def _tls(args: argparse.Namespace) -> tuple[ssl.SSLContext | None, str]:
+    """(server context or None, path of the CA bundle a client needs, if this run made one)."""
+    if args.tls_self_signed:
+        if args.tls_cert or args.tls_key:
+            raise TLSError("give either --tls-self-signed or --tls-cert/--tls-key")
+        cert, key = tls.self_signed(args.tls_self_signed, tls.default_names(args.host))
+        return tls.server_context(cert, key), str(cert)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise TLSError("--tls-cert and --tls-key go together")
+    return (tls.server_context(args.tls_cert, args.tls_key) if args.tls_cert else None), ""
 
 
 def serve_main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if not is_loopback(args.host):
-        print(f"serve: refusing non-loopback host {args.host!r} (use 127.0.0.1, ::1 or localhost)", file=sys.stderr)
+    try:
+        context, ca_bundle = _tls(args)
+    except TLSError as error:
+        print(f"serve: {error}", file=sys.stderr)
         return 2
     server = ReferenceServer(
         host=args.host,
@@ -53,16 +78,22 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
         quirks=args.quirk,
         data_dir=args.data_dir,
         verbose=args.verbose,
+        tls=context,
     )
     try:
         server.bind()
     except OSError as error:
         print(f"serve: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
-    print(
-        f"oss-conformance reference server: url={server.url} bucket={args.bucket} access_key_id={args.access_key_id}",
-        flush=True,
-    )
+    line = f"oss-conformance reference server: url={server.url} bucket={args.bucket} access_key_id={args.access_key_id}"
+    print(line + (f" ca_bundle={ca_bundle}" if ca_bundle else ""), flush=True)
+    if not is_loopback(args.host):
+        print(
+            f"serve: warning: listening on {args.host}, beyond loopback: whoever reaches this port and knows these "
+            "credentials (the default secret is public) can read and write its buckets",
+            file=sys.stderr,
+            flush=True,
+        )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
