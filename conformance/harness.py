@@ -86,9 +86,8 @@ class Harness:
             self._name_embedded_server()
 
     def _name_embedded_server(self) -> None:
-        """Virtual-host needs a host name: `localhost` and `<bucket>.localhost`, pinned to the server's address."""
-        names = ["localhost"] + [f"{self.profile.bucket_for(p)}.localhost" for p in BUCKET_PURPOSES]
-        resolve = {**self.transport.resolve, **dict.fromkeys(names, self.server.host)}
+        """Virtual-host needs a host name: `localhost` and `*.localhost`, pinned to the server's address."""
+        resolve = {**self.transport.resolve, **dict.fromkeys(("localhost", "*.localhost"), self.server.host)}
         self.transport = dataclasses.replace(self.transport, resolve=resolve)
         self.transcript.curl_flags = self.cleanup_transcript.curl_flags = self.transport.curl_flags
         self.endpoint = f"http://localhost:{self.server.port}"

@@ -131,8 +131,10 @@ class OssClient:
         self.namespace.check(method, key)
         url, host = build_target(self.endpoint, self.addressing, bucket, key, _as_pairs(query))
         sent_headers = {"Host": host, **(headers or {})}
-        request = requests.Request(method, url, headers=sent_headers, data=data or None, auth=self.auth)
-        prepared = self.session.prepare_request(request)
+        prepared = self.session.prepare_request(requests.Request(method, url, headers=sent_headers, data=data or None))
+        prepared.oss_resource = (bucket or None, key)  # type: ignore[attr-defined]  # what the signer signs
+        if self.auth is not None:
+            prepared = self.auth(prepared)
         if data == b"" and method in WRITE_METHODS:
             prepared.headers["Content-Length"] = "0"
         try:

@@ -23,6 +23,12 @@ from requests.utils import get_environ_proxies
 from urllib3.exceptions import InsecureRequestWarning
 
 
+def _address(resolve: Mapping[str, str], url: str) -> str | None:
+    """The pinned address of the URL's host: by exact name, else by `*.parent` (one label deep)."""
+    name = (urlsplit(url).hostname or "").lower()
+    return resolve.get(name) or resolve.get("*." + name.partition(".")[2])
+
+
 def _netloc(host: str, port: int | None) -> str:
     host = f"[{host}]" if ":" in host else host
     return f"{host}:{port}" if port else host
@@ -30,7 +36,7 @@ def _netloc(host: str, port: int | None) -> str:
 
 class _Adapter(HTTPAdapter):
     def __init__(self, resolve: Mapping[str, str], verify: bool | str) -> None:
-        self.resolve = {name.lower(): address for name, address in resolve.items()}
+        self.resolve = {name.lower(): address for name, address in resolve.items()}  # "*.name": any one label
         self.verify = verify
         super().__init__(max_retries=0)
 
@@ -38,7 +44,7 @@ class _Adapter(HTTPAdapter):
         kwargs["proxies"] = get_environ_proxies(request.url or "")
         kwargs["verify"] = self.verify
         parts = urlsplit(request.url)
-        address = self.resolve.get((parts.hostname or "").lower())
+        address = _address(self.resolve, request.url or "")
         if address:
             request.headers.setdefault("Host", parts.netloc)
             request.url = urlunsplit(parts._replace(netloc=_netloc(address, parts.port)))
@@ -83,7 +89,7 @@ class Transport:
         """curl options that reach the server the same way (certificate trust, fixed address)."""
         flags = ["-k"] if self.insecure else (["--cacert", self.ca_bundle] if self.ca_bundle else [])
         parts = urlsplit(url)
-        address = self.resolve.get((parts.hostname or "").lower())
+        address = _address(self.resolve, url)
         if address:
             port = parts.port or (443 if parts.scheme == "https" else 80)
             flags += ["--resolve", f"{parts.hostname}:{port}:{address}"]

@@ -1,7 +1,8 @@
 """The parsed request and the reply an operation builds, plus Host/path/query parsing.
 
 Addressing (OSS-FACTS 6.5): virtual-host when the first Host label is an existing bucket and more labels
-follow (`bucket.127.0.0.1:PORT`), else path-style `/<bucket>/<key>`. The path is percent-decoded after the
+follow (`bucket.127.0.0.1:PORT`), or when the Host is `<label>.localhost` (the server's own domain for
+virtual-host, so a missing bucket is still a bucket), else path-style `/<bucket>/<key>`. The path is percent-decoded after the
 bucket is split off, so `%2F` inside a key is a `/` of the key. Query values are decoded with form rules
 (`+` is a space), matching what `requests`' params= and the SDKs (which always send `%2B`) produce.
 """
@@ -82,7 +83,7 @@ def split_target(host: str, target: str, is_bucket: Callable[[str], bool]) -> tu
     path, query = parts.path or "/", parts.query
     name = host_name(host)
     labels = name.split(".")
-    if len(labels) > 1 and not _is_ip(name) and is_bucket(labels[0]):
+    if len(labels) > 1 and not _is_ip(name) and (is_bucket(labels[0]) or labels[1:] == ["localhost"]):
         raw_key = path[1:]
         return query, labels[0], raw_key or None
     bucket_part, slash, raw_key = path[1:].partition("/")
