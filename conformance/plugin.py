@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from . import rules, strategies
+from .activation import add_option, is_active
 from .client import HarnessError, OssClient, new_run_id
 from .harness import Harness
 from .outcomes import NotApplicable, Outcome, from_exception
@@ -28,29 +29,34 @@ pytest_plugins: list[str] = [
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("oss-conformance", "OSS conformance target")
-    group.addoption("--profile", help="profile file (TOML); other options override its fields")
-    group.addoption("--endpoint", help="http://HOST:PORT of the server under test (default: embedded server)")
-    group.addoption("--bucket", help="bucket the suite may write to (under its key prefix only)")
-    group.addoption("--region", help="region used in V4 signatures")
-    group.addoption("--addressing", choices=("path", "virtual-host"), help="URL style")
-    group.addoption("--signature-version", choices=("v1", "v4"), help="OSS signature version")
-    group.addoption("--key-prefix", help="prefix of every key the suite writes")
-    group.addoption("--ca-bundle", help="PEM file of the CA(s) that signed the server's certificate")
-    group.addoption("--insecure", action="store_true", default=None, help="https:// without verifying the certificate")
-    group.addoption(
+    add_option(group, "--profile", help="profile file (TOML); other options override its fields")
+    add_option(group, "--endpoint", help="http://HOST:PORT of the server under test (default: embedded server)")
+    add_option(group, "--bucket", help="bucket the suite may write to (under its key prefix only)")
+    add_option(group, "--region", help="region used in V4 signatures")
+    add_option(group, "--addressing", choices=("path", "virtual-host"), help="URL style")
+    add_option(group, "--signature-version", choices=("v1", "v4"), help="OSS signature version")
+    add_option(group, "--key-prefix", help="prefix of every key the suite writes")
+    add_option(group, "--ca-bundle", help="PEM file of the CA(s) that signed the server's certificate")
+    add_option(
+        group, "--insecure", action="store_true", default=None, help="https:// without verifying the certificate"
+    )
+    add_option(
+        group,
         "--resolve",
         action="append",
         dest="oss_resolve",
         metavar="NAME=ADDRESS",
         help="connect to ADDRESS for host NAME, keeping the name for Host and TLS (repeatable)",
     )
-    group.addoption(
+    add_option(
+        group,
         "--hypothesis-profile-name",
         dest="oss_hypothesis_profile",
         choices=strategies.PROFILES,
         help="Hypothesis budget: ci, default or thorough",
     )
-    group.addoption(
+    add_option(
+        group,
         "--quirk",
         action="append",
         dest="oss_quirks",
@@ -77,6 +83,8 @@ def _profile(config: pytest.Config) -> Profile:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not is_active(config):
+        return  # another project's run: no markers, no Hypothesis profile, nothing
     config.addinivalue_line("markers", "rule(id): the registry rule this test checks")
     config.addinivalue_line("markers", "stateful: model-based state-machine tests")
     try:
@@ -92,6 +100,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:  # xdist: every worker writes under the same run id
+    if not is_active(node.config):
+        return
     node.workerinput["oss_run_id"] = node.config.stash[RUN_ID_KEY]
 
 
@@ -99,6 +109,8 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     """Before anything runs: a named endpoint that does not answer ends the run with one line (exit 3)."""
     option = config.option
     if getattr(option, "help", False) or getattr(option, "version", False) or option.collectonly:
+        return None
+    if not is_active(config):
         return None
     try:
         profile = _profile(config)
@@ -169,6 +181,8 @@ def new_key(oss_harness: Harness):
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not is_active(config):
+        return
     for item in items:
         marker = item.get_closest_marker("rule")
         if marker is None:
@@ -184,7 +198,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A rule whose capability the profile declares absent is not-applicable (an outcome of its own)."""
     marker = item.get_closest_marker("rule")
-    if marker is None:
+    if marker is None or not is_active(item.config):
         return
     found = rules.get(marker.args[0])
     profile = item.config.stash[PROFILE_KEY]
@@ -202,7 +216,7 @@ def outcome_of(report: pytest.TestReport, excinfo: pytest.ExceptionInfo | None) 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     result = yield
     report: pytest.TestReport = result.get_result()
-    if report.when != "call" and not (report.failed or report.skipped):
+    if not is_active(item.config) or (report.when != "call" and not (report.failed or report.skipped)):
         return
     outcome = outcome_of(report, call.excinfo)
     report.user_properties.append(("outcome", str(outcome)))

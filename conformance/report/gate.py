@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .. import rules
+from ..activation import add_option, is_active
 from ..outcomes import Outcome
 from . import expectations as expect_file
 from .results import Collector, canonical_test_id, document, now, suite_version, write
@@ -29,26 +30,30 @@ FAILED = int(pytest.ExitCode.TESTS_FAILED)
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("oss-conformance-report", "OSS conformance results and expectations")
-    group.addoption("--results", dest="oss_results", metavar="PATH", help="write the results of the run as JSON")
-    group.addoption(
+    add_option(group, "--results", dest="oss_results", metavar="PATH", help="write the results of the run as JSON")
+    add_option(
+        group,
         "--server-label",
         dest="oss_server_label",
         metavar="NAME",
         help="the server's name in results and reports (default: from the profile or endpoint)",
     )
-    group.addoption(
+    add_option(
+        group,
         "--expectations",
         dest="oss_expectations",
         metavar="FILE",
         help="TOML file of known deviations; a listed failure is 'known' and does not fail the run",
     )
-    group.addoption(
+    add_option(
+        group,
         "--strict-expectations",
         dest="oss_strict",
         action="store_true",
         help="also fail the run on an unexpected pass or an expired entry",
     )
-    group.addoption(
+    add_option(
+        group,
         "--update-expectations",
         dest="oss_update",
         action="store_true",
@@ -57,6 +62,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not is_active(config):
+        return
     option = config.option
     if option.oss_update and not option.oss_expectations:
         raise pytest.UsageError("--update-expectations needs --expectations FILE (the file to write)")
@@ -74,6 +81,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)  # outermost: runs after the plugin attached the outcome
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     result = yield
+    if not is_active(item.config):
+        return
     listed = item.config.stash.get(EXPECTATIONS_KEY, None)
     report: pytest.TestReport = result.get_result()
     test_id = canonical_test_id(item.path, item.nodeid)

@@ -2,9 +2,10 @@
 
 Addressing (OSS-FACTS 6.5): virtual-host when the first Host label is an existing bucket and more labels
 follow (`bucket.127.0.0.1:PORT`), or when the Host is `<label>.localhost` (the server's own domain for
-virtual-host, so a missing bucket is still a bucket), else path-style `/<bucket>/<key>`. The path is percent-decoded after the
-bucket is split off, so `%2F` inside a key is a `/` of the key. Query values are decoded with form rules
-(`+` is a space), matching what `requests`' params= and the SDKs (which always send `%2B`) produce.
+virtual-host, so a missing bucket is still a bucket), else path-style `/<bucket>/<key>`. The path is
+percent-decoded after the bucket is split off, so `%2F` inside a key is a `/` of the key. Query values are
+decoded with form rules (`+` is a space), matching what `requests`' params= and the SDKs (which always send
+`%2B`) produce.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from ..activation import add_option, is_active
 from ..client import Transcript, new_run_id
 from ..harness import Harness
 from ..plugin import PROFILE_KEY, RUN_ID_KEY
@@ -27,15 +28,16 @@ COMPARE_KEY = pytest.StashKey[Profile | None]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("oss-conformance-stateful", "OSS conformance: stateful tests")
-    group.addoption("--compare-endpoint", help="differential mode: http://HOST:PORT of a second server")
-    group.addoption("--compare-profile", help="differential mode: profile (TOML) of a second server")
-    group.addoption(
+    add_option(group, "--compare-endpoint", help="differential mode: http://HOST:PORT of a second server")
+    add_option(group, "--compare-profile", help="differential mode: profile (TOML) of a second server")
+    add_option(
+        group,
         "--compare-quirk",
         action="append",
         dest="compare_quirks",
         help="differential mode: a second embedded server with this quirk (repeatable)",
     )
-    group.addoption("--replay", dest="stateful_replay", help="run recorded stateful steps (JSON or @FILE)")
+    add_option(group, "--replay", dest="stateful_replay", help="run recorded stateful steps (JSON or @FILE)")
 
 
 def compare_profile(option: Any, primary: Profile) -> Profile | None:
@@ -67,6 +69,8 @@ def compare_profile(option: Any, primary: Profile) -> Profile | None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
+    if not is_active(config):
+        return
     try:
         config.stash[COMPARE_KEY] = compare_profile(config.option, config.stash[PROFILE_KEY])
         if config.option.stateful_replay:
