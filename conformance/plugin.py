@@ -110,7 +110,7 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     option = config.option
     if getattr(option, "help", False) or getattr(option, "version", False) or option.collectonly:
         return None
-    if not is_active(config):
+    if not is_active(config) or hasattr(config, "workerinput"):  # xdist workers: the controller probed
         return None
     try:
         profile = _profile(config)
