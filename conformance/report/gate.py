@@ -142,13 +142,15 @@ class Controller:
             )
         for entry in expired:
             self.lines.append(f"expired expectation: {entry.id} expired on {entry.expires} ({entry.reason})")
+        for entry in expect_file.without_ticket(listed):
+            self.lines.append(f"expectation without a ticket: {entry.id} ({entry.outcome}: {entry.reason})")
         known = sum(r.outcome == "known" for r in records)
         self.lines.append(f"{known} known deviations listed in {listed.source}")
         if self.config.option.oss_strict and (unexpected or expired) and status == 0:
             self.lines.append("--strict-expectations: the expectations file is out of date; the run fails")
             status = FAILED
         if self.config.option.oss_update:
-            entries = expect_file.updated(listed, records, today)
+            entries = expect_file.updated(listed, records)
             Path(listed.source).write_text(expect_file.dump(entries), encoding="utf-8")
             self.lines.append(f"updated {listed.source}: {len(entries)} entries")
         return status, {
