@@ -21,6 +21,7 @@ from .. import rules
 from ..activation import add_option, is_active
 from ..outcomes import Outcome
 from . import expectations as expect_file
+from . import junit
 from .results import Collector, canonical_test_id, document, now, suite_version, write
 
 EXPECTATIONS_KEY = pytest.StashKey[expect_file.Expectations]()
@@ -109,8 +110,10 @@ class Controller:
         self.started = now()
         self.lines: list[str] = []
 
+    @pytest.hookimpl(trylast=True)  # after pytest's junitxml wrote the test's element
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.collector.add(report)
+        junit.tag(self.config, report)
 
     @pytest.hookimpl(trylast=True)  # after the plugin's cleanup, so the embedded server's credentials are known
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
