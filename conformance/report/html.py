@@ -3,10 +3,20 @@
 
 from __future__ import annotations
 
-from html import escape
+import html
+import re
 
 from ..outcomes import Outcome
 from .matrix import LEVELS, Matrix, anchor, source_link
+
+# C0 and C1 control characters except tab and newline: shown as \xNN, so the page stays text (no raw NUL that
+# makes grep call it binary) and a byte the server sent is still visible as what it was.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape(text: object) -> str:
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", html.escape(str(text)))
+
 
 # outcome -> (symbol, short text); the CSS class is the outcome itself
 BADGES = {o.value: (o.symbol, o.label) for o in Outcome}
@@ -37,7 +47,8 @@ table.scores td.num{text-align:right;font-variant-numeric:tabular-nums}
  vertical-align:middle;overflow:hidden}.bar i{display:block;height:8px;background:#2f9e55}
 article{background:#fff;border:1px solid #e1e4ea;border-left:4px solid #c53030;margin:10px 0;padding:8px 14px}
 article[data-outcome=known]{border-left-color:#3b64ad}article[data-outcome=not-implemented]{border-left-color:#d08a00}
-article[data-outcome=error]{border-left-color:#7b3fa6}article[data-outcome=blocked]{border-left-color:#9a9a2a}article:target{outline:3px solid #f0b429}
+article[data-outcome=error]{border-left-color:#7b3fa6}article[data-outcome=blocked]{border-left-color:#9a9a2a}
+article:target{outline:3px solid #f0b429}
 article a.up{float:right;font-size:12px}
 article h4{margin:4px 0;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;word-break:break-all}
 pre{background:#f3f4f7;padding:8px;overflow-x:auto;font-size:12px;white-space:pre-wrap;word-break:break-all}
