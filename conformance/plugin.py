@@ -10,15 +10,19 @@ import pytest
 from . import rules, strategies
 from .activation import add_option, is_active
 from .client import HarnessError, OssClient, new_run_id
+from .failure_text import concise
 from .harness import Harness
-from .outcomes import NotApplicable, Outcome, from_exception
+from .outcomes import NotApplicable, NotImplementedByServer, Outcome, ServerDeviation, from_exception
 from .profile import Profile, ProfileError, load
+from .report.results import canonical_test_id
 
 HARNESS_KEY = pytest.StashKey[Harness]()
 PROFILE_KEY = pytest.StashKey[Profile]()
 RUN_ID_KEY = pytest.StashKey[str]()
 CLEANUP_KEY = pytest.StashKey[list]()
 BREAKER_LIMIT = 5  # consecutive tests without an answer before the run stops
+# Verdicts on the server (and no answer at all): their failure text is the message, not a traceback into the suite
+VERDICTS = (ServerDeviation, NotImplementedByServer, HarnessError)
 
 # Plugins of other concerns (results and expectations, stateful options), loaded with this one.
 pytest_plugins: list[str] = [
@@ -220,6 +224,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         return
     outcome = outcome_of(report, call.excinfo)
     report.user_properties.append(("outcome", str(outcome)))
+    if report.failed and call.excinfo is not None and call.excinfo.errisinstance(VERDICTS):
+        exc = call.excinfo.value
+        test_id = canonical_test_id(item.path, item.nodeid)
+        report.longrepr = concise(str(exc), getattr(exc, "__notes__", ()), item.fixturenames, test_id)
     harness = item.config.stash.get(HARNESS_KEY, None)
     shown = report.failed or outcome is Outcome.BLOCKED  # what a vendor needs to see to act
     if shown and harness is not None and harness.transcript.exchanges:

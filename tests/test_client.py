@@ -21,8 +21,12 @@ ENDPOINT = "http://127.0.0.1:9000"
 @pytest.mark.parametrize("style", ["path", "virtual-host"])
 def test_keys_survive_addressing_both_styles(style, suffix):
     key = "ns/" + suffix
-    url, host = build_target(ENDPOINT, style, "bkt", key, [("symlink", None)])
-    assert split_resource(url, host) == ("bkt", key)
+    url, host = build_target("http://oss.example:9000", style, "bkt", key, [("symlink", None)])
+    if style == "virtual-host":  # the bucket is the host's first label; the whole path is the key
+        assert host == urlsplit(url).netloc == "bkt.oss.example:9000"
+        assert unquote(urlsplit(url).path[1:]) == key
+    else:
+        assert split_resource(url, host) == ("bkt", key)
     assert urlsplit(url).query == "symlink"
 
 
@@ -121,3 +125,34 @@ def test_namespace_guard():
         with pytest.raises(NamespaceViolation):
             ns.check(method, "p/other-run/x")
     assert unquote(key) == key
+
+
+def test_curl_lines_paste_and_send_the_same_bytes(tmp_path):
+    """HEAD with -I (no wait for a body); a text body inline; any other body through printf, byte for byte."""
+    import subprocess
+
+    from conformance.client.transcript import _shell_body, curl_line
+
+    assert curl_line("HEAD", "http://h/b/k", {}, b"").startswith("curl -sS -I http://h/b/k")
+    assert "--data-binary 'hello world'" in curl_line("PUT", "http://h/b/k", {}, b"hello world")
+    body = bytes(range(256))
+    prefix, words = _shell_body(body)
+    assert words == ["--data-binary", "@-"]
+    sent = subprocess.run(["sh", "-c", prefix + "cat"], capture_output=True, check=True).stdout
+    assert sent == body
+
+
+def test_falsifying_example_as_plain_values():
+    from conformance.failure_text import concise
+
+    note = (
+        "Falsifying example: test_meta(\n    oss=<conformance.client.session.OssClient object at 0x7f>,\n"
+        "    rule=Rule(id='x',\n     title='t'),\n    meta={'0': ''},\n    body=b'a\\x00',\n)"
+    )
+    text = concise("[r] PUT url: expected 200, got 500", [note], ["oss", "rule"], "conformance/suite/test_a.py::test_m")
+    assert text.splitlines() == [
+        "[r] PUT url: expected 200, got 500",
+        "falsifying example: meta={'0': ''}, body=b'a\\x00'",
+        "replay: pytest --pyargs conformance.suite.test_a::test_m (with the same options: Hypothesis tries the "
+        "failing example first, from its database in ./.hypothesis)",
+    ]

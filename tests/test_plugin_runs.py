@@ -30,6 +30,10 @@ def test_server_that_checks_nothing_fails_loudly_and_leaves_nothing(always_ok_se
     assert "expected 400 InvalidArgument, got 200" in result.stdout
     assert "OSS exchanges (redacted)" in result.stdout and "# reproduce: curl" in result.stdout
     assert "0 keys left behind in total" in result.stdout
+    # only the rule, the request, what came back and what was expected: no fixture reprs, no Hypothesis advice
+    for noise in ("object at 0x", "Rule(", "reproduce_failure", "Traceback", "conftest"):
+        assert noise not in result.stdout, noise
+    assert "falsifying example: " in result.stdout and "replay: pytest --pyargs conformance.suite." in result.stdout
 
 
 def _dead_port() -> int:

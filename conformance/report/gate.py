@@ -124,7 +124,8 @@ class Controller:
         summary = {}
         if listed is not None:
             status, summary = self._judge(listed, records, status)
-        if status == 0 and not any(Outcome(r.outcome).executed for r in records):
+        collect_only = self.config.option.collectonly
+        if status == 0 and not collect_only and not any(Outcome(r.outcome).executed for r in records):
             self.lines.append("no test was executed (all were skipped, blocked or not applicable): the run fails")
             status = NO_TESTS
         session.exitstatus = status
