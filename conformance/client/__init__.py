@@ -7,7 +7,7 @@ from .addressing import ADDRESSING_STYLES
 from .auth import SIGNATURE_VERSIONS, Credentials, OssAuth
 from .errors import OssError
 from .namespace import Namespace, NamespaceViolation, new_run_id
-from .session import HarnessError, OssClient, Reply, WrittenKeys
+from .session import ExchangeLimits, HarnessError, OssClient, Reply, ReplyTooLarge, WrittenKeys
 from .transcript import Exchange, Redactor, Transcript
 from .transport import Transport
 
@@ -16,6 +16,7 @@ __all__ = [
     "SIGNATURE_VERSIONS",
     "Credentials",
     "Exchange",
+    "ExchangeLimits",
     "HarnessError",
     "Namespace",
     "NamespaceViolation",
@@ -24,6 +25,7 @@ __all__ = [
     "OssError",
     "Redactor",
     "Reply",
+    "ReplyTooLarge",
     "Transcript",
     "Transport",
     "WrittenKeys",

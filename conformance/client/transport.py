@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,14 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
 from urllib3.exceptions import InsecureRequestWarning
+
+
+def tls_reason(error: Exception) -> str:
+    """The TLS failure in a few words (`certificate verify failed: self-signed certificate`), not the URL and
+    chained reprs requests puts around it."""
+    text = str(error)
+    found = re.search(r"certificate verify failed[^'\")(]*", text) or re.search(r"SSL: [A-Z_]+\] [^'\")(]*", text)
+    return found.group(0).strip() if found else type(error).__name__
 
 
 def _address(resolve: Mapping[str, str], url: str) -> str | None:

@@ -22,7 +22,8 @@ from ..activation import add_option, is_active
 from ..outcomes import Outcome
 from . import expectations as expect_file
 from . import junit
-from .results import Collector, canonical_test_id, document, now, suite_version, write
+from .results import Collector, canonical_test_id, document, level_summary, now, suite_version, write
+from .summary import verdict_lines
 
 EXPECTATIONS_KEY = pytest.StashKey[expect_file.Expectations]()
 NO_TESTS = int(pytest.ExitCode.NO_TESTS_COLLECTED)
@@ -129,6 +130,9 @@ class Controller:
             self.lines.append("no test was executed (all were skipped, blocked or not applicable): the run fails")
             status = NO_TESTS
         session.exitstatus = status
+        self.lines[:0] = verdict_lines(records)
+        if any(r.rule for r in records):
+            self.lines.append(level_summary(records))
         if option.oss_results:
             doc = document(self._run_info(status), records, summary, self._secrets())
             write(option.oss_results, doc)

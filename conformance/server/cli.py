@@ -4,29 +4,37 @@
           [--region R] [--quirk NAME ...] [--data-dir DIR]
           [--tls-cert FILE --tls-key FILE | --tls-self-signed DIR]
 
-Prints exactly one line on stdout (never the secret), e.g.
-`oss-conformance reference server: url=http://127.0.0.1:PORT bucket=NAME access_key_id=ID`
-(+ ` ca_bundle=DIR/cert.pem` with a generated certificate). Listening beyond loopback adds one warning line on
-stderr: whoever reaches the port can use the credentials.
+Prints one line with the URL and bucket (+ ` ca_bundle=DIR/cert.pem` with a generated certificate), then the
+`export` line a client needs (it is a local test server: its secret is not a secret worth hiding). Listening
+beyond loopback adds one warning line on stderr: whoever reaches the port can use those credentials. Bad input
+(a port, a data directory, a certificate) is one line and exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import ssl
 import sys
 from collections.abc import Sequence
 
 from conformance.server import tls
+from conformance.server.persist import StoreError
 from conformance.server.quirks import REGISTRY
 from conformance.server.server import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, ReferenceServer, is_loopback
 from conformance.server.tls import TLSError
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535; 0 picks a free one)")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="serve", description="Run the oss-conformance reference server.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--port", type=_port, default=0, help="0 picks a free port")
     parser.add_argument("--bucket", default="oss-conformance")
     parser.add_argument("--access-key-id", default=DEFAULT_ACCESS_KEY_ID)
     parser.add_argument("--access-key-secret", default=DEFAULT_ACCESS_KEY_SECRET)
@@ -41,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", default=None, help="persist state to this directory")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument(
+        "--max-body", type=int, default=64 * 1024 * 1024, help="largest request body accepted, bytes (64 MiB)"
+    )
     parser.add_argument("--tls-cert", metavar="FILE", help="serve https:// with this PEM certificate (chain)")
     parser.add_argument("--tls-key", metavar="FILE", help="the certificate's PEM private key")
     parser.add_argument(
@@ -68,29 +79,26 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
     except TLSError as error:
         print(f"serve: {error}", file=sys.stderr)
         return 2
-    server = ReferenceServer(
-        host=args.host,
-        port=args.port,
-        bucket=args.bucket,
-        access_key_id=args.access_key_id,
-        access_key_secret=args.access_key_secret,
-        region=args.region,
-        quirks=args.quirk,
-        data_dir=args.data_dir,
-        verbose=args.verbose,
-        tls=context,
-    )
     try:
+        server = _server(args, context)
         server.bind()
+    except StoreError as error:
+        print(f"serve: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
-        print(f"serve: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
-        return 1
+        print(f"serve: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return 2
     line = f"oss-conformance reference server: url={server.url} bucket={args.bucket} access_key_id={args.access_key_id}"
     print(line + (f" ca_bundle={ca_bundle}" if ca_bundle else ""), flush=True)
+    print(
+        f"export OSS_ACCESS_KEY_ID={shlex.quote(args.access_key_id)} "
+        f"OSS_ACCESS_KEY_SECRET={shlex.quote(args.access_key_secret)}",
+        flush=True,
+    )
     if not is_loopback(args.host):
         print(
-            f"serve: warning: listening on {args.host}, beyond loopback: whoever reaches this port and knows these "
-            "credentials (the default secret is public) can read and write its buckets",
+            f"serve: warning: listening on {args.host}, beyond loopback: whoever reaches this port can use the "
+            "credentials printed above to read and write its buckets",
             file=sys.stderr,
             flush=True,
         )
@@ -101,6 +109,22 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _server(args: argparse.Namespace, context: ssl.SSLContext | None) -> ReferenceServer:
+    return ReferenceServer(
+        host=args.host,
+        port=args.port,
+        bucket=args.bucket,
+        access_key_id=args.access_key_id,
+        access_key_secret=args.access_key_secret,
+        region=args.region,
+        quirks=args.quirk,
+        data_dir=args.data_dir,
+        verbose=args.verbose,
+        max_body=args.max_body,
+        tls=context,
+    )
 
 
 if __name__ == "__main__":

@@ -1,16 +1,15 @@
 """The parsed request and the reply an operation builds, plus Host/path/query parsing.
 
-Addressing (OSS-FACTS 6.5): virtual-host when the first Host label is an existing bucket and more labels
-follow (`bucket.127.0.0.1:PORT`), or when the Host is `<label>.localhost` (the server's own domain for
-virtual-host, so a missing bucket is still a bucket), else path-style `/<bucket>/<key>`. The path is
-percent-decoded after the bucket is split off, so `%2F` inside a key is a `/` of the key. Query values are
-decoded with form rules (`+` is a space), matching what `requests`' params= and the SDKs (which always send
-`%2B`) produce.
+Addressing (docs/oss-facts.md §6.5): virtual-host when the first Host label is an existing bucket and more labels
+follow (`bucket.127.0.0.1:PORT`), else path-style `/<bucket>/<key>`. The path is percent-decoded after the
+bucket is split off, so `%2F` inside a key is a `/` of the key. Query values are decoded with form rules
+(`+` is a space), matching what `requests`' params= and the SDKs (which always send `%2B`) produce.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,7 +83,9 @@ def split_target(host: str, target: str, is_bucket: Callable[[str], bool]) -> tu
     path, query = parts.path or "/", parts.query
     name = host_name(host)
     labels = name.split(".")
-    if len(labels) > 1 and not _is_ip(name) and (is_bucket(labels[0]) or labels[1:] == ["localhost"]):
+    # `<bucket>.<ip or localhost>` is virtual-host even when the bucket does not exist (then: NoSuchBucket)
+    own_name = len(labels) > 1 and (_is_ip(".".join(labels[1:])) or labels[1:] == ["localhost"])
+    if len(labels) > 1 and not _is_ip(name) and (is_bucket(labels[0]) or own_name):
         raw_key = path[1:]
         return query, labels[0], raw_key or None
     bucket_part, slash, raw_key = path[1:].partition("/")
@@ -94,7 +95,7 @@ def split_target(host: str, target: str, is_bucket: Callable[[str], bool]) -> tu
 
 
 def decode_key(raw_key: str) -> str:
-    """Percent-decode a key; keys must be UTF-8 (OSS-FACTS 5: not UTF-8 -> EC 0016-00000002)."""
+    """Percent-decode a key; keys must be UTF-8 (docs/oss-facts.md §5: not UTF-8 -> EC 0016-00000002)."""
     try:
         return unquote_to_bytes(raw_key).decode("utf-8")
     except UnicodeDecodeError:
@@ -114,6 +115,8 @@ def build_request(
     host = headers.get("host", "")
     query, bucket, raw_key = split_target(host, target, is_bucket)
     request = Request(method, bucket, None, parse_query(query), headers, body, host)
+    if quirks.has("get-symlink-equals-ignored") and method == "GET" and "symlink=" in query.split("&"):
+        request.query = [(name, value) for name, value in request.query if name != "symlink"]
     if raw_key is not None:
         try:
             request.key = _decode_key_with_quirks(raw_key, quirks)
@@ -128,4 +131,6 @@ def _decode_key_with_quirks(raw_key: str, quirks: Quirks) -> str:
     key = decode_key(raw_key)
     if quirks.has("control-characters-rejected") and any(ord(c) < 0x20 for c in key):
         raise OssError("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
+    if quirks.has("names-normalized") and key:
+        key = posixpath.normpath(key).lstrip("/")
     return key

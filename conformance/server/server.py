@@ -45,6 +45,7 @@ class ReferenceServer:
         data_dir: str | None = None,
         verbose: bool = False,
         tls: ssl.SSLContext | None = None,
+        max_body: int = 64 * 1024 * 1024,
     ) -> None:
         self.host, self.port, self.bucket = host, port, bucket
         self.tls = tls
@@ -52,7 +53,8 @@ class ReferenceServer:
         store.ensure_bucket(bucket)
         store.ensure_bucket(f"{bucket}-versioned", versioning="Enabled")
         store.ensure_bucket(f"{bucket}-worm", worm=True)
-        self.context = Context(store, Credentials(access_key_id, access_key_secret, region), Quirks(quirks), verbose)
+        credentials = Credentials(access_key_id, access_key_secret, region)
+        self.context = Context(store, credentials, Quirks(quirks), verbose, max_body)
         self._httpd: OssHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
