@@ -8,11 +8,12 @@ is the server's certificate and the client's --ca-bundle.
 
 from __future__ import annotations
 
-import ipaddress
 import shutil
 import ssl
 import subprocess
 from pathlib import Path
+
+from conformance.server.request import is_ip
 
 
 class TLSError(RuntimeError):
@@ -36,7 +37,7 @@ def self_signed(directory: str | Path, names: list[str], days: int = 7) -> tuple
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     cert, key = directory / "cert.pem", directory / "key.pem"
-    san = ",".join(f"IP:{n}" if _is_ip(n) else f"DNS:{n}" for n in names)
+    san = ",".join(f"IP:{n}" if is_ip(n) else f"DNS:{n}" for n in names)
     command = [
         openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", str(days),
         "-subj", "/CN=oss-conformance reference server", "-keyout", str(key), "-out", str(cert),
@@ -54,12 +55,4 @@ def default_names(host: str) -> list[str]:
     names = ["localhost", "127.0.0.1", "::1"]
     if host not in ("", "0.0.0.0", "::") and host not in names:
         names.append(host)
-    return names + [f"*.{n}" for n in names if not _is_ip(n)]
-
-
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
+    return names + [f"*.{n}" for n in names if not is_ip(n)]
