@@ -35,7 +35,6 @@ def test_server_that_checks_nothing_fails_loudly_and_leaves_nothing(always_ok_se
     # only the rule, the request, what came back and what was expected: no fixture reprs, no Hypothesis advice
     for noise in ("object at 0x", "Rule(", "reproduce_failure", "Traceback", "conftest"):
         assert noise not in result.stdout, noise
-    assert "falsifying example: " in result.stdout and "replay: pytest --pyargs conformance.suite." in result.stdout
 
 
 def _dead_port() -> int:
