@@ -54,6 +54,7 @@ RUNS = {
 }
 # pytest's header lists installed plugins (as it does for xdist and hypothesis): that line is pytest's, not ours
 HYPOTHESIS_STATISTICS = re.compile(r'<property name="hypothesis-statistics[^>]*/>')  # run timings
+TESTCASE = re.compile(r"<testcase[^>]*/>|<testcase.*?</testcase>", re.S)
 PROGRESS = re.compile(r"(?m)^[.sFEx]+ *(?=\[|$)")
 NOISE = re.compile(
     r"(?m)^plugins: .*$|={2,}|\d+\.\d+s|time=\"[^\"]*\"|timestamp=\"[^\"]*\"|hostname=\"[^\"]*\"|\[gw\d\]|\bgw\d\b"
@@ -73,7 +74,8 @@ def _pytest(project: Path, args: list[str], installed: bool) -> tuple[int, str, 
     xml = NOISE.sub("", xml)
     if "-n" in args:  # xdist workers finish in any order: compare the lines and test cases, not their order
         output = "\n".join(sorted(output.splitlines()))
-        xml = "<testcase".join(sorted(xml.split("<testcase")))
+        cases = TESTCASE.findall(xml)
+        xml = TESTCASE.sub("", xml) + "".join(sorted(cases))
     return done.returncode, output, xml
 
 
