@@ -18,6 +18,7 @@ import pytest
 from ..activation import add_option, is_active
 from ..client import Transcript, new_run_id
 from ..harness import Harness
+from ..outcomes import NotApplicable
 from ..plugin import PROFILE_KEY, RUN_ID_KEY
 from ..profile import Profile, ProfileError, load
 from . import steps
@@ -135,7 +136,7 @@ def stateful_context(oss_harness: Harness) -> Context:
 def stateful_pair(oss_harness: Harness, stateful_compare: Harness | None) -> Context:
     """Both servers of differential mode; outside it the differential test is not applicable."""
     if stateful_compare is None:
-        pytest.skip("not-applicable: differential mode needs --compare-endpoint, --compare-profile or --compare-quirk")
+        raise NotApplicable("differential mode needs --compare-endpoint, --compare-profile or --compare-quirk")
     return context_for([oss_harness, stateful_compare])
 
 
