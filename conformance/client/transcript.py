@@ -53,10 +53,14 @@ class Redactor:
         return out
 
 
+# Control characters (but line breaks and tabs) shown as \xNN: a terminal, grep and a JUnit file stay text.
+_CONTROL_ESCAPES = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if chr(c) not in "\n\t"}
+
+
 def _preview(body: bytes) -> str:
     if not body:
         return ""
-    shown = body[:BODY_PREVIEW].decode("utf-8", errors="replace")
+    shown = body[:BODY_PREVIEW].decode("utf-8", errors="replace").translate(_CONTROL_ESCAPES)
     more = len(body) - BODY_PREVIEW
     return shown + (f"\n... ({more} more bytes)" if more > 0 else "")
 
