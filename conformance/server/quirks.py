@@ -62,7 +62,7 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "not-found-generic",
         "S3-style HTTP front ends (HEAD-style 404 NotFound for every missing resource)",
-        ("error.no-such-key", "error.no-such-bucket", "symlink.get.no-such-key"),
+        ("error.no-such-key", "error.no-such-bucket", "symlink.get.no-such-key", "symlink.get.no-such-bucket"),
         "A missing key or bucket is 404 with Code NotFound instead of NoSuchKey / NoSuchBucket.",
     ),
     Quirk(
@@ -122,8 +122,9 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "missing-target-header-accepted",
         "clones that read the target header with a default of ''",
-        ("symlink.put.target-header-required",),
-        "PutSymlink without x-oss-symlink-target creates a link to the empty name.",
+        ("symlink.put.target-header-required", "symlink.put.target-header-required-code"),
+        "PutSymlink without x-oss-symlink-target creates a link to the empty name (200: neither the refusal nor "
+        "its status and Code).",
     ),
     Quirk(
         "symlink-overwrite-refused",

@@ -132,5 +132,5 @@ def _decode_key_with_quirks(raw_key: str, quirks: Quirks) -> str:
     if quirks.has("control-characters-rejected") and any(ord(c) < 0x20 for c in key):
         raise OssError("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
     if quirks.has("names-normalized") and key:
-        key = posixpath.normpath(key).lstrip("/")
+        key = posixpath.normpath(key) if key[0] not in "/\\" else key  # a leading separator is refused as OSS does
     return key
