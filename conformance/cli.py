@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "run the suite against the reference server's quirks; print what caught each (the score)",
         "conformance.mutants:mutants_main",
     ),
+    "bench": (
+        "time the suite against the reference server a given latency away; reference vs moto throughput",
+        "conformance.bench:bench_main",
+    ),
     "stateful-catches": (
         "run the state machine alone against each quirk that involves state",
         "conformance.stateful.catches:catches_main",

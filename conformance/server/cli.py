@@ -1,7 +1,7 @@
 """`serve`: run the reference server in the foreground until Ctrl-C.
 
     serve --host 127.0.0.1 --port PORT [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET]
-          [--region R] [--quirk NAME ...] [--data-dir DIR]
+          [--region R] [--quirk NAME ...] [--data-dir DIR] [--latency-ms MS]
 
 Prints exactly one line (never the secret), e.g.
 `oss-conformance reference server: url=http://127.0.0.1:PORT bucket=NAME access_key_id=ID`.
@@ -34,12 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="enable a deliberate deviation (repeatable)",
     )
     parser.add_argument("--data-dir", default=None, help="persist state to this directory")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="hold every request this long (a distant server)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
 
 
 def serve_main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.latency_ms < 0:
+        print(f"serve: --latency-ms {args.latency_ms:g} is negative (use 0 or more)", file=sys.stderr)
+        return 2
     if not is_loopback(args.host):
         print(f"serve: refusing non-loopback host {args.host!r} (use 127.0.0.1, ::1 or localhost)", file=sys.stderr)
         return 2
@@ -53,6 +57,7 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
         quirks=args.quirk,
         data_dir=args.data_dir,
         verbose=args.verbose,
+        latency_ms=args.latency_ms,
     )
     try:
         server.bind()

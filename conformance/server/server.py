@@ -10,7 +10,7 @@ from typing import Any
 
 from conformance.server.auth import Credentials
 from conformance.server.context import Context
-from conformance.server.http import OssHTTPServer, OssRequestHandler
+from conformance.server.latency import MeteredHandler, MeteredHTTPServer
 from conformance.server.quirks import Quirks
 from conformance.server.storage import Store
 
@@ -43,6 +43,7 @@ class ReferenceServer:
         quirks: Iterable[str] = (),
         data_dir: str | None = None,
         verbose: bool = False,
+        latency_ms: float = 0.0,
     ) -> None:
         if not is_loopback(host):
             raise ValueError(f"refusing to listen on {host!r}: only loopback addresses are allowed")
@@ -52,7 +53,8 @@ class ReferenceServer:
         store.ensure_bucket(f"{bucket}-versioned", versioning="Enabled")
         store.ensure_bucket(f"{bucket}-worm", worm=True)
         self.context = Context(store, Credentials(access_key_id, access_key_secret, region), Quirks(quirks), verbose)
-        self._httpd: OssHTTPServer | None = None
+        self.latency = latency_ms / 1000
+        self._httpd: MeteredHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -71,13 +73,18 @@ class ReferenceServer:
             b.name: {"versioning": b.versioning, "worm": b.worm, "acl": b.acl} for b in self.context.store.buckets()
         }
 
+    @property
+    def requests_served(self) -> int:
+        return self._httpd.served if self._httpd is not None else 0
+
     def bind(self) -> None:
         """Open the listening socket (resolving port 0) without serving yet."""
-        server_class = OssHTTPServer
+        server_class = MeteredHTTPServer
         if ":" in self.host:
-            server_class = type("OssHTTPServer6", (OssHTTPServer,), {"address_family": socket.AF_INET6})
-        self._httpd = server_class((self.host, self.port), OssRequestHandler)
+            server_class = type("OssHTTPServer6", (MeteredHTTPServer,), {"address_family": socket.AF_INET6})
+        self._httpd = server_class((self.host, self.port), MeteredHandler)
         self._httpd.context = self.context
+        self._httpd.latency = self.latency
         self.port = self._httpd.server_address[1]
 
     def serve_forever(self) -> None:

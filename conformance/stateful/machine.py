@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from defusedxml import ElementTree
+from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure
@@ -327,10 +328,30 @@ class ObjectsAndLinks(RuleBasedStateMachine):
         self.step("list_objects", {})
 
 
-def run(context: Context, settings: Settings | None = None) -> None:
-    """Hypothesis drives the machine; a failure is shrunk and re-raised with its steps."""
+@dataclass(frozen=True)
+class Shard:
+    """One pytest item's part of the machine's budget (strategies.stateful_shards), from its own seed."""
+
+    index: int
+    count: int
+    examples: int
+    seed: int
+
+    @property
+    def label(self) -> str:
+        return f"shard{self.index + 1}of{self.count}"
+
+    def settings(self) -> Settings:
+        return stateful_settings(examples=self.examples)
+
+
+def run(context: Context, settings: Settings | None = None, seed: int | None = None) -> None:
+    """Hypothesis drives the machine (from `seed` if given); a failure is shrunk and re-raised with its steps."""
+    factory = lambda: ObjectsAndLinks(context)  # noqa: E731 (hypothesis.seed marks a function)
+    if seed is not None:
+        factory = hypothesis_seed(seed)(factory)
     try:
-        run_state_machine_as_test(lambda: ObjectsAndLinks(context), settings=settings or stateful_settings())
+        run_state_machine_as_test(factory, settings=settings or stateful_settings())
     except FlakyFailure as flaky:
         # The server deviated once and not on replay (a one-second clock tick, say): still a deviation.
         seen = flaky.subgroup(AssertionError)

@@ -9,18 +9,22 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import pytest
+from hypothesis import core as hypothesis_core
+from hypothesis import settings as hypothesis_settings
 
 from ..client import Transcript, new_run_id
 from ..harness import Harness
 from ..plugin import PROFILE_KEY, RUN_ID_KEY
 from ..profile import Profile, ProfileError, load
+from ..strategies import stateful_shards
 from . import steps
-from .machine import Context, Side
+from .machine import Context, Shard, Side
 
 COMPARE_KEY = pytest.StashKey[Profile | None]()
 
@@ -73,6 +77,31 @@ def pytest_configure(config: pytest.Config) -> None:
             steps.parse_replay(config.option.stateful_replay)
     except (ProfileError, ValueError, OSError) as exc:
         raise pytest.UsageError(f"stateful: {exc}") from None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test asking for `stateful_shard` runs once per shard of the budget (xdist spreads them). One item when
+    replaying (the steps are given) or when the differential test is not applicable."""
+    if "stateful_shard" not in metafunc.fixturenames:
+        return
+    config = metafunc.config
+    single = config.option.stateful_replay or (
+        "stateful_pair" in metafunc.fixturenames and config.stash[COMPARE_KEY] is None
+    )
+    parts = [sum(stateful_shards())] if single else stateful_shards()
+    base = shard_seed_base(config.stash[RUN_ID_KEY])
+    shards = [Shard(i, len(parts), examples, base + i) for i, examples in enumerate(parts)]
+    metafunc.parametrize("stateful_shard", shards, ids=[s.label for s in shards])
+
+
+def shard_seed_base(run_id: str) -> int:
+    """Shard i runs from seed base + i: distinct seeds in one run, the same on every xdist worker (they share
+    the run id). --hypothesis-seed fixes the base; a derandomized profile makes it 0."""
+    if hypothesis_core.global_force_seed is not None:
+        return int(hypothesis_core.global_force_seed)
+    if hypothesis_settings.default.derandomize:
+        return 0
+    return int.from_bytes(hashlib.sha256(run_id.encode()).digest()[:6], "big")
 
 
 @pytest.fixture(scope="session")
