@@ -99,6 +99,7 @@ class Blocked(Skipped):
 
     def __init__(self, prerequisite: str, what: str) -> None:
         self.prerequisite = prerequisite
+        self.what = what
         super().__init__(f"blocked by {prerequisite}: {what}")
 
 

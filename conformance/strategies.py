@@ -84,6 +84,12 @@ def raw_ascii_targets() -> st.SearchStrategy[str]:
     return st.lists(word, min_size=1, max_size=3).map(" ".join).filter(lambda s: not s.startswith(("/", "\\")))
 
 
+def sent_targets() -> st.SearchStrategy[tuple[bool, str]]:
+    """(encode, target suffix): targets sent percent-encoded, or raw where a client may send them raw. A rule
+    about how the server answers must see both, or a server that echoes the header as it came passes."""
+    return st.one_of(targets().map(lambda t: (True, t)), raw_ascii_targets().map(lambda t: (False, t)))
+
+
 def padded_key(key: str, size: int, filler: str = "x") -> str:
     """`key` followed by `filler` until its UTF-8 form is at least `size` bytes (for name-length rules)."""
     missing = max(0, size - len(key.encode()))

@@ -21,6 +21,7 @@ from .. import rules
 from ..outcomes import Outcome
 from . import expectations as expect_file
 from .results import Collector, canonical_test_id, document, now, suite_version, write
+from .summary import verdict_lines
 
 EXPECTATIONS_KEY = pytest.StashKey[expect_file.Expectations]()
 NO_TESTS = int(pytest.ExitCode.NO_TESTS_COLLECTED)
@@ -116,6 +117,7 @@ class Controller:
             self.lines.append("no test was executed (all were skipped, blocked or not applicable): the run fails")
             status = NO_TESTS
         session.exitstatus = status
+        self.lines[:0] = verdict_lines(records)
         if option.oss_results:
             doc = document(self._run_info(status), records, summary, self._secrets())
             write(option.oss_results, doc)

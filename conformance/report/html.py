@@ -37,7 +37,8 @@ table.scores td.num{text-align:right;font-variant-numeric:tabular-nums}
  vertical-align:middle;overflow:hidden}.bar i{display:block;height:8px;background:#2f9e55}
 article{background:#fff;border:1px solid #e1e4ea;border-left:4px solid #c53030;margin:10px 0;padding:8px 14px}
 article[data-outcome=known]{border-left-color:#3b64ad}article[data-outcome=not-implemented]{border-left-color:#d08a00}
-article[data-outcome=error]{border-left-color:#7b3fa6}article[data-outcome=blocked]{border-left-color:#9a9a2a}article:target{outline:3px solid #f0b429}
+article[data-outcome=error]{border-left-color:#7b3fa6}article[data-outcome=blocked]{border-left-color:#9a9a2a}
+article:target{outline:3px solid #f0b429}
 article a.up{float:right;font-size:12px}
 article h4{margin:4px 0;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;word-break:break-all}
 pre{background:#f3f4f7;padding:8px;overflow-x:auto;font-size:12px;white-space:pre-wrap;word-break:break-all}

@@ -33,7 +33,7 @@ class Rule:
     level: str
     evidence: str
     sources: tuple[str, ...]
-    status: int | None = None  # expected HTTP status, where the rule is about one
+    status: int | str | None = None  # expected HTTP status; "4xx" where the documents say only "refused"
     code: str | None = None  # expected error Code; None when undocumented (then only status is asserted)
     codes: tuple[str, ...] = ()  # other Codes accepted while the documents disagree or are silent
     capability: str | None = None  # profile capability the rule needs (versioning, worm, archive ...)
@@ -62,6 +62,14 @@ def _rule(raw: dict, origin: str) -> Rule:
     for name in ("title", "operation"):
         if not raw.get(name):
             raise RuleError(f"{origin}: rule {rid}: '{name}' is required")
+    status = raw.get("status")
+    if status is not None and not (isinstance(status, int) or status == "4xx"):
+        raise RuleError(f'{origin}: rule {rid}: status must be an HTTP status or "4xx", not {status!r}')
+    if raw["level"] == "MUST" and raw["evidence"] == "inferred":
+        raise RuleError(
+            f"{origin}: rule {rid}: a MUST rule rests on documented or SDK-seen facts only; "
+            "make it SHOULD/MAY, or move the inferred part (a guessed status or Code) to a SHOULD rule of its own"
+        )
     return Rule(
         id=rid,
         title=raw["title"],

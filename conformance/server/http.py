@@ -33,6 +33,8 @@ def _as_utf8(value: str) -> str:
 def error_response(ctx: Context, error: OssError, request_id: str, host: str, head: bool) -> Response:
     if ctx.quirks.has("not-found-generic") and error.code in ("NoSuchKey", "NoSuchBucket"):
         error.code = "NotFound"
+    if ctx.quirks.has("no-such-bucket-as-no-such-key") and error.code == "NoSuchBucket":
+        error.code = "NoSuchKey"
     if ctx.quirks.has("bad-request-generic") and error.status == 400:
         error.code = "BadRequest"
     body = error_xml(error, request_id, host)

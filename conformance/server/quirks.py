@@ -27,8 +27,16 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "symlink-not-implemented",
         "aliyun/oss-emulator",
-        ("symlink.put.response", "symlink.get.target"),
-        "PutSymlink and GetSymlink answer 501 NotImplemented.",
+        (
+            "symlink.put.response",
+            "symlink.put.query-with-equals",
+            "symlink.get.target",
+            "symlink.get.no-such-key",
+            "symlink.get.no-such-bucket",
+            "symlink.get.not-symlink",
+        ),
+        "PutSymlink and GetSymlink answer 501 NotImplemented, whatever the key: so GetSymlink's answers for a "
+        "missing key, a missing bucket and a normal object are wrong too.",
     ),
     Quirk(
         "symlink-query-ignored",
@@ -36,6 +44,13 @@ REGISTRY: dict[str, Quirk] = _registry(
         ("symlink.get.target", "symlink.read.target-bytes"),
         "The ?symlink sub-resource is ignored: PUT ?symlink stores an empty normal object, GET ?symlink is a "
         "plain GetObject.",
+    ),
+    Quirk(
+        "symlink-stored-as-object",
+        "S3 gateways that accept any sub-resource on PUT and 404 the ones they do not know on GET",
+        ("symlink.get.target", "symlink.get.not-symlink"),
+        "PUT ?symlink stores an empty normal object (200 with an ETag); GET ?symlink answers 404 NoSuchKey for "
+        "every key. The second rule breaks because a normal object also gets 404 instead of NotSymlink.",
     ),
     Quirk(
         "link-not-followed",
@@ -55,6 +70,12 @@ REGISTRY: dict[str, Quirk] = _registry(
         "web-framework clones that map every validation failure to one error",
         ("symlink.put.target-header-required", "symlink.put.storage-class-invalid", "object.name.too-long"),
         "Every 400 reply has Code BadRequest instead of the documented Code.",
+    ),
+    Quirk(
+        "no-such-bucket-as-no-such-key",
+        "key-value stores with one flat namespace behind an OSS front end",
+        ("error.no-such-bucket", "symlink.get.no-such-bucket"),
+        "A request to a bucket that does not exist is 404 NoSuchKey instead of NoSuchBucket.",
     ),
     Quirk(
         "head-error-without-x-oss-err",
@@ -296,6 +317,13 @@ REGISTRY: dict[str, Quirk] = _registry(
         "file-system-backed gateways that refuse names a file could not have",
         ("object.name.any-characters",),
         "A name holding a control character (below U+0020) is refused with 400 InvalidObjectName.",
+    ),
+    Quirk(
+        "names-normalized",
+        "file-system-backed clones that store a key as a path",
+        ("object.name.any-characters",),
+        "Object names are normalised like file paths ('a/../b' is 'b', 'x//y' is 'x/y', './c' is 'c') on every "
+        "request, so a read under the name written finds the object but the listing shows another name.",
     ),
     Quirk(
         "encoded-slash-kept",

@@ -9,6 +9,7 @@ bucket is split off, so `%2F` inside a key is a `/` of the key. Query values are
 from __future__ import annotations
 
 import ipaddress
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -126,4 +127,6 @@ def _decode_key_with_quirks(raw_key: str, quirks: Quirks) -> str:
     key = decode_key(raw_key)
     if quirks.has("control-characters-rejected") and any(ord(c) < 0x20 for c in key):
         raise OssError("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
+    if quirks.has("names-normalized") and key:
+        key = posixpath.normpath(key).lstrip("/")
     return key

@@ -22,7 +22,7 @@ from conformance.server.attributes import (
 )
 from conformance.server.context import Context
 from conformance.server.errors import OssError
-from conformance.server.model import SYMLINK, Bucket, ObjectVersion, link_etag
+from conformance.server.model import NORMAL, SYMLINK, Bucket, ObjectVersion, link_etag
 from conformance.server.reads import addressed, require_key, version_headers
 from conformance.server.request import Request, Response
 from conformance.server.storage import Guard
@@ -103,12 +103,16 @@ def put_symlink(ctx: Context, request: Request) -> Response:
     attributes = _link_attributes(ctx, request, bucket)
     check_content_md5(request, request.body)  # the Python V2 SDK sends the MD5 of the empty body
     link = ObjectVersion(key, object_type=SYMLINK, target=target, etag=link_etag(target), **attributes.version_fields())
+    if ctx.quirks.has("symlink-stored-as-object"):
+        link = replace(link, object_type=NORMAL, target=None)
     stored = ctx.store.write(bucket.name, link, _link_guard(ctx, forbids_overwrite(ctx, attributes)))
     return Response(200, {"ETag": stored.etag, **version_headers(bucket, stored)})
 
 
 def get_symlink(ctx: Context, request: Request) -> Response:
     _check_implemented(ctx)
+    if ctx.quirks.has("symlink-stored-as-object"):
+        raise OssError("NoSuchKey", extras={"Key": request.key or ""})
     bucket, link = addressed(ctx, request)
     if not link.is_link:
         raise OssError("NotSymlink", extras={"Key": link.key})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from xml.etree.ElementTree import Element, ParseError
 
+import pytest
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
@@ -19,9 +20,13 @@ from conformance.client import OssClient, Reply
 # The rules whose tests judge these steps.
 PUT_OBJECT = "object.put.response"  # PutObject answers 200
 GET_OBJECT = "object.get.body"  # GetObject returns the bytes that were put
+HEAD_OBJECT = "object.head.response"  # HeadObject answers 200 with the object's headers
 PUT_LINK = "symlink.put.response"  # PutSymlink answers 200
 LINK_IS_LINK = "symlink.get.target"  # GetSymlink on the new key gives the target back: a link was made
-LIST_OBJECTS = "symlink.ops.list-entry"  # a listing names the keys under a prefix
+READ_THROUGH = "symlink.read.target-bytes"  # GetObject on a link to an existing target reads the target
+READ_THROUGH_HEAD = "symlink.read.target-headers"  # HEAD on a link to an existing target answers 200
+LIST_PREFIX = "object.list.prefix"  # ListObjects with a prefix lists the keys that start with it
+APPEND_NEW = "object.append.create"  # AppendObject at position 0 creates an appendable object
 
 TARGET_DATA = b"target data"
 NewKey = Callable[[str], str]
@@ -40,12 +45,23 @@ def reads_back(oss: OssClient, key: str, data: bytes) -> Reply:
 
 
 def link(oss: OssClient, key: str, target: str, headers: Mapping[str, str] | None = None) -> Reply:
-    """A link at `key` to `target`, proven to be one: GetSymlink gives the target back. A server that stores
-    `PUT ?symlink` as a plain object blocks the test here instead of passing it hollowly."""
+    """A link at `key` to `target`, proven to be one (`is_link`)."""
     made = require(oss.put_symlink(key, target, headers), PUT_LINK)
+    is_link(oss, key, target)
+    return made
+
+
+def is_link(oss: OssClient, key: str, target: str) -> Reply:
+    """Proof that `key` holds a link to `target`: GetSymlink gives the target back. A server that stores
+    `PUT ?symlink` as a plain object blocks the test here instead of passing it hollowly."""
     got = require(oss.get_symlink(key), LINK_IS_LINK)
     require_equal(LINK_IS_LINK, got, "GetSymlink target (percent-decoded)", link_target(got), target)
-    return made
+    return got
+
+
+def head(oss: OssClient, key: str) -> Reply:
+    """HeadObject of an existing key (its ETag, size and Last-Modified, as a test compares them)."""
+    return require(oss.head_object(key), HEAD_OBJECT)
 
 
 def link_to_object(
@@ -79,3 +95,23 @@ def local(tag: str) -> str:
 def elements(root: Element, tag: str) -> list[Element]:
     """Every element named `tag` (any namespace) below `root`."""
     return [e for e in root.iter() if local(e.tag) == tag]
+
+
+def each_rule(*rule_ids: str) -> pytest.MarkDecorator:
+    """Run a test once per rule: one reply judged by a MUST rule (what the documents say) and by a SHOULD rule
+    (what is inferred beyond it, such as a guessed status or Code), each with its own verdict."""
+    params = [pytest.param(rule_id, marks=pytest.mark.rule(rule_id), id=rule_id) for rule_id in rule_ids]
+    return pytest.mark.parametrize("judged_by", params)
+
+
+def child_text(element: Element, tag: str) -> str | None:
+    """Text of the first direct child named `tag` (any namespace); None when there is none."""
+    return next(((child.text or "") for child in element if local(child.tag) == tag), None)
+
+
+def xml_elements(body: bytes, tag: str) -> list[Element]:
+    """Elements named `tag` anywhere in an XML body; none when the body is not XML (the caller judges that)."""
+    try:
+        return elements(ElementTree.fromstring(body), tag)
+    except (ParseError, DefusedXmlException, ValueError):
+        return []

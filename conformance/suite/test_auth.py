@@ -11,9 +11,10 @@ import secrets
 import pytest
 import requests
 
-from conformance.checks import expect, expect_equal
+from conformance.checks import expect, expect_equal, expect_status, require
 from conformance.client import SIGNATURE_VERSIONS, Credentials, OssAuth
 from conformance.client.signing import V4_ALGORITHM, parse_v4_authorization
+from conformance.suite import preconditions as pre
 
 SKEW = dt.timedelta(minutes=20)  # clearly beyond the documented 15 minutes
 
@@ -27,8 +28,19 @@ def signed(oss, oss_harness, version: str, credentials: Credentials | None = Non
 
 def stored(oss, new_key, data: bytes = b"auth data") -> str:
     key = new_key("auth")
-    oss.put_object(key, data)
+    pre.put(oss, key, data)
     return key
+
+
+def wrong_signature_refused(oss, oss_harness, new_key, version: str) -> None:
+    """Accepting a signature version means something only where a wrong signature of that version is refused:
+    a server that checks no signature would pass every acceptance test."""
+    wrong = Credentials(oss_harness.credentials.access_key_id, oss_harness.credentials.access_key_secret + "x")
+    reply = signed(oss, oss_harness, version, wrong).get_object(stored(oss, new_key))
+    require(reply, MISMATCH, status=403)
+
+
+MISMATCH = "auth.signature-mismatch"
 
 
 class CommaSpaceV4(requests.auth.AuthBase):
@@ -47,15 +59,17 @@ class CommaSpaceV4(requests.auth.AuthBase):
 @pytest.mark.rule("auth.signature-versions")
 @pytest.mark.parametrize("version", SIGNATURE_VERSIONS)
 def test_both_versions_accepted(oss, oss_harness, new_key, rule, version):
+    wrong_signature_refused(oss, oss_harness, new_key, version)
     client = signed(oss, oss_harness, version)
     key = new_key(f"signed-{version}")
     expect(client.put_object(key, version.encode()), rule)
-    got = expect(client.get_object(key), rule)
+    got = expect_status(client.get_object(key), rule, 200)
     expect_equal(rule, got, f"body written and read with {version}", got.body, version.encode())
 
 
 @pytest.mark.rule("auth.v4-separator")
 def test_v4_comma_space_separator(oss, oss_harness, new_key, rule):
+    wrong_signature_refused(oss, oss_harness, new_key, "v4")
     key = stored(oss, new_key)
     inner = OssAuth(oss_harness.credentials, "v4", oss_harness.profile.region)
     got = expect(oss.with_options(auth=CommaSpaceV4(inner)).get_object(key), rule)
@@ -81,7 +95,7 @@ def test_unknown_access_key(oss, oss_harness, new_key, rule, version):
 @pytest.mark.rule("auth.anonymous-denied")
 def test_anonymous_on_private_object(oss, new_key, rule):
     key = new_key("private")
-    oss.put_object(key, b"private data", {"x-oss-object-acl": "private"})
+    pre.put(oss, key, b"private data", {"x-oss-object-acl": "private"})
     expect(oss.with_options(auth=None).get_object(key), rule)
 
 

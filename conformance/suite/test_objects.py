@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.checks import expect, expect_equal, expect_header
-from conformance.suite.preconditions import put
+from conformance.checks import expect, expect_equal, expect_header, expect_status
+from conformance.suite.preconditions import child_text, put, xml_elements
 
 
 @pytest.mark.rule("object.put.response")
@@ -24,3 +24,34 @@ def test_get_returns_put_bytes(oss, new_key, rule, data):
     put(oss, key, data)
     got = expect(oss.get_object(key), rule)
     expect_equal(rule, got, "body", got.body, data)
+
+
+@pytest.mark.rule("object.head.response")
+def test_head_response(oss, new_key, rule):
+    key, data = new_key("object"), b"head me"
+    stored = put(oss, key, data)
+    got = expect(oss.head_object(key), rule)
+    expect_header(got, rule, "ETag", stored.header("ETag"))
+    expect_header(got, rule, "Content-Length", str(len(data)))
+    expect_header(got, rule, "Last-Modified")
+
+
+@pytest.mark.rule("object.list.prefix")
+def test_list_prefix(oss, new_key, rule):
+    base = new_key("dir")
+    inside = [f"{base}/a", f"{base}/b c"]
+    for key in [*inside, f"{base}-outside"]:
+        put(oss, key)
+    listing = expect(oss.list_objects(prefix=f"{base}/"), rule)
+    listed = sorted(child_text(e, "Key") for e in xml_elements(listing.body, "Contents"))
+    expect_equal(rule, listing, f"keys listed under {base}/", listed, sorted(inside))
+
+
+@pytest.mark.rule("object.append.create")
+def test_append_creates(oss, new_key, rule):
+    key, data = new_key("appendable"), b"first part"
+    reply = expect(oss.append_object(key, 0, data), rule)
+    expect_header(reply, rule, "x-oss-next-append-position", str(len(data)))
+    got = expect_status(oss.get_object(key), rule, 200)
+    expect_equal(rule, got, "body after the first append", got.body, data)
+    expect_header(got, rule, "x-oss-object-type", "Appendable")

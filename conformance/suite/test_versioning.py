@@ -4,11 +4,32 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks import expect, expect_equal, expect_header, fail, link_target
+from conformance.checks import (
+    expect,
+    expect_equal,
+    expect_header,
+    expect_status,
+    fail,
+    link_target,
+    require,
+    require_equal,
+)
+from conformance.suite import preconditions as pre
+
+VERSION_ID = "versioning.symlink.version-id"  # PutSymlink in a versioned bucket returns x-oss-version-id
+DELETE_MARKER = "versioning.symlink.delete-marker"  # DeleteObject of a link leaves a delete marker
+
+
+def versioned_link(oss_versioned, link: str, target: str) -> str:
+    """A link version, as a precondition; returns its version id."""
+    reply = require(oss_versioned.put_symlink(link, target), pre.PUT_LINK)
+    version = reply.header("x-oss-version-id")
+    require_equal(VERSION_ID, reply, "x-oss-version-id is present", bool(version), True)
+    return version
 
 
 @pytest.mark.rule("versioning.symlink.version-id")
-def test_put_symlink_returns_version_id(oss_versioned, new_key, rule):
+def test_put_symlink_returns_version_id(oss_versioned, new_key, rule, links_work):
     link = new_key("link")
     first = expect_header(expect(oss_versioned.put_symlink(link, new_key("a")), rule), rule, "x-oss-version-id")
     reply = expect(oss_versioned.put_symlink(link, new_key("b")), rule)
@@ -18,12 +39,9 @@ def test_put_symlink_returns_version_id(oss_versioned, new_key, rule):
 
 
 @pytest.mark.rule("versioning.symlink.get-version")
-def test_get_symlink_by_version(oss_versioned, new_key, rule):
+def test_get_symlink_by_version(oss_versioned, new_key, rule, links_work):
     link, targets = new_key("link"), [new_key("first"), new_key("second")]
-    versions = [
-        expect_header(expect(oss_versioned.put_symlink(link, target), rule), rule, "x-oss-version-id")
-        for target in targets
-    ]
+    versions = [versioned_link(oss_versioned, link, target) for target in targets]
     for version, target in zip(versions, targets, strict=True):
         got = expect(oss_versioned.get_symlink(link, version_id=version), rule)
         expect_equal(rule, got, f"target of link version {version}", link_target(got), target)
@@ -32,19 +50,20 @@ def test_get_symlink_by_version(oss_versioned, new_key, rule):
 
 
 @pytest.mark.rule("versioning.symlink.delete-marker")
-def test_delete_link_makes_marker(oss_versioned, new_key, rule):
+def test_delete_link_makes_marker(oss_versioned, new_key, rule, links_work):
     link = new_key("link")
-    oss_versioned.put_symlink(link, new_key("target"))
+    pre.link(oss_versioned, link, new_key("target"))
     reply = expect(oss_versioned.delete_object(link), rule)
     expect_header(reply, rule, "x-oss-delete-marker", "true")
     expect_header(reply, rule, "x-oss-version-id")
 
 
 @pytest.mark.rule("versioning.symlink.get-delete-marker")
-def test_get_symlink_on_delete_marker(oss_versioned, new_key, rule):
+def test_get_symlink_on_delete_marker(oss_versioned, new_key, rule, links_work):
     link = new_key("link")
-    oss_versioned.put_symlink(link, new_key("target"))
-    oss_versioned.delete_object(link)
+    pre.link(oss_versioned, link, new_key("target"))
+    deleted = require(oss_versioned.delete_object(link), DELETE_MARKER, status=204)
+    require_equal(DELETE_MARKER, deleted, "x-oss-delete-marker", deleted.header("x-oss-delete-marker"), "true")
     reply = expect(oss_versioned.get_symlink(link), rule)
     expect_header(reply, rule, "x-oss-delete-marker", "true")
     expect_header(reply, rule, "x-oss-version-id")
@@ -54,12 +73,12 @@ def test_get_symlink_on_delete_marker(oss_versioned, new_key, rule):
 
 @pytest.mark.rule("versioning.symlink.forbid-overwrite-ignored")
 @pytest.mark.parametrize("existing", ["object", "link"])
-def test_forbid_overwrite_ignored(oss_versioned, new_key, rule, existing):
+def test_forbid_overwrite_ignored(oss_versioned, new_key, rule, links_work, existing):
     link, target = new_key("link"), new_key("target")
     if existing == "object":
-        oss_versioned.put_object(link, b"existing")
+        pre.put(oss_versioned, link, b"existing")
     else:
-        oss_versioned.put_symlink(link, new_key("old"))
+        pre.link(oss_versioned, link, new_key("old"))
     expect(oss_versioned.put_symlink(link, target, {"x-oss-forbid-overwrite": "true"}), rule)
-    got = expect(oss_versioned.get_symlink(link), rule)
+    got = expect_status(oss_versioned.get_symlink(link), rule, 200)
     expect_equal(rule, got, "target after the ignored forbid-overwrite", link_target(got), target)
