@@ -136,7 +136,7 @@ def embedded(*quirk_sets: tuple[str, ...], label: str = "stateful") -> Iterator[
         yield context_for(harnesses)
 
 
-def context_for(harnesses: list[Harness]) -> Context:
+def context_for(harnesses: list[Harness], absent: dict[str, str] | None = None) -> Context:
     """The machine's context for one server, or two in differential mode (also used without pytest)."""
     names = ["server under test", *(f"compare server ({_describe(h.profile)})" for h in harnesses[1:])]
     sides = []
@@ -147,21 +147,28 @@ def context_for(harnesses: list[Harness]) -> Context:
         sides=sides,
         fresh_prefix=lambda: harnesses[0].namespace.key("stateful"),
         supports=lambda capability: all(h.profile.supports(capability) for h in harnesses),
+        absent={} if absent is None else absent,
     )
 
 
+@pytest.fixture(scope="session")
+def stateful_absent() -> dict[str, str]:
+    """Operations the server answered 501 NotImplemented, shared by the shards of a worker: dropped once."""
+    return {}
+
+
 @pytest.fixture
-def stateful_context(oss_harness: Harness) -> Context:
+def stateful_context(oss_harness: Harness, stateful_absent: dict[str, str]) -> Context:
     """The server under test alone: its answers against the model."""
-    return context_for([oss_harness])
+    return context_for([oss_harness], stateful_absent)
 
 
 @pytest.fixture
-def stateful_pair(oss_harness: Harness, stateful_compare: Harness | None) -> Context:
+def stateful_pair(oss_harness: Harness, stateful_compare: Harness | None, stateful_absent: dict[str, str]) -> Context:
     """Both servers of differential mode; outside it the differential test is not applicable."""
     if stateful_compare is None:
         pytest.skip("not-applicable: differential mode needs --compare-endpoint, --compare-profile or --compare-quirk")
-    return context_for([oss_harness, stateful_compare])
+    return context_for([oss_harness, stateful_compare], stateful_absent)
 
 
 def _describe(profile: Profile) -> str:

@@ -1,8 +1,11 @@
 """Random sequences of object and link operations; every answer must agree with an independent model of OSS
 semantics (conformance/stateful/model.py). Select alone with `-m stateful`; the example budget comes from
---hypothesis-profile-name, split into shards (one item each, so xdist spreads them). A failure prints the shrunk steps with their exchanges and a --replay value."""
+--hypothesis-profile-name, split into shards (one item each, so xdist spreads them). A failure prints the shrunk
+steps with their exchanges and a --replay value."""
 
 from __future__ import annotations
+
+import warnings
 
 import pytest
 
@@ -14,6 +17,8 @@ def _drive(context: machine.Context, recorded: list | None, shard: machine.Shard
         machine.replay(context, recorded)
     else:
         machine.run(context, shard.settings(), shard.seed)
+    for line in context.absent_report():  # the same line from every shard: pytest's summary shows it once
+        warnings.warn(machine.NotImplementedOperation(line), stacklevel=1)
 
 
 @pytest.mark.stateful
