@@ -6,7 +6,6 @@ rules run first, runs go in parallel, each forked from one process that imported
 from __future__ import annotations
 
 import json
-import os
 import time
 
 import pytest
@@ -14,8 +13,7 @@ import pytest
 from conformance import mutants
 from conformance.server.quirks import REGISTRY
 
-# Runs spend much of their time waiting on HTTP dates' one-second resolution, so more runs than CPUs pay off.
-JOBS = max(4, 2 * (os.cpu_count() or 1))
+JOBS = mutants.JOBS
 TIMEOUT = 150.0
 COMPARED = ("symlink-not-implemented", "error-body-not-xml", "objectmeta-not-implemented")
 
