@@ -11,6 +11,7 @@ Status and error Code are asserted; the human Message never is; EC is recorded, 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from urllib.parse import unquote
 
@@ -123,7 +124,7 @@ def expect_equal(rule: Rule, reply: Reply | None, what: str, got: object, want: 
 
 
 def link_target(reply: Reply) -> str | None:
-    """GetSymlink's x-oss-symlink-target, percent-decoded (the value is sent encoded: OSS-FACTS 1.7, 2)."""
+    """GetSymlink's x-oss-symlink-target, percent-decoded (the value is sent encoded: docs/oss-facts.md §1.7, §2)."""
     value = reply.header("x-oss-symlink-target")
     return None if value is None else unquote(value)
 
@@ -149,5 +150,11 @@ def require_equal(prerequisite: str, reply: Reply | None, what: str, got: object
 
 
 def _short(value: object, limit: int = 120) -> str:
+    """A value as a message shows it: a long one (a body, say) as a short prefix with its length and hash,
+    so a server answering megabytes cannot flood the terminal or the results."""
     text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+    if len(text) <= limit:
+        return text
+    raw = value if isinstance(value, bytes) else str(value).encode("utf-8", "replace")
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    return f"{text[:limit]}... ({len(raw)} bytes, sha256 {digest}...)"

@@ -27,6 +27,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "time the suite against the reference server a given latency away; reference vs moto throughput",
         "conformance.bench:bench_main",
     ),
+    "sweep": (
+        "delete what earlier runs left under the key prefix (by age, or exactly a run's --journal)",
+        "conformance.sweep:sweep_main",
+    ),
+    "store-bench": (
+        "time the reference server's --data-dir writes with 1 MB and 200 MB stored",
+        "conformance.server.bench_store:store_bench_main",
+    ),
     "stateful-catches": (
         "run the state machine alone against each quirk that involves state",
         "conformance.stateful.catches:catches_main",

@@ -7,13 +7,15 @@ the stateful differential mode use it directly).
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree
-
+from . import journal
 from .client import (
     Credentials,
+    ExchangeLimits,
     HarnessError,
     Namespace,
     NamespaceViolation,
@@ -23,9 +25,15 @@ from .client import (
     Transcript,
     WrittenKeys,
 )
+from .client.xml import xml_elements
 from .profile import Profile
 
 BUCKET_PURPOSES = ("plain", "versioned", "worm")
+CLEANUP_FAILURE_LIMIT = 3  # consecutive deletes without an answer before cleanup gives up
+
+
+class CleanupStopped(Exception):
+    """Cleanup gave up: the server stopped answering or the cleanup budget is spent."""
 
 
 @dataclass
@@ -33,9 +41,13 @@ class CleanupReport:
     deleted: int = 0
     left: list[str] = field(default_factory=list)  # "bucket/key (status Code)"
     retained: list[str] = field(default_factory=list)  # held by a WORM retention policy, as it must be
+    stopped: str = ""  # why cleanup gave up early; then what remains is unconfirmed
+    failures_in_a_row: int = 0
 
     def summary(self) -> str:
         line = f"{len(self.left)} keys left behind"
+        if self.stopped:
+            line += f" (cleanup stopped: {self.stopped})"
         if self.retained:
             line += f" (+{len(self.retained)} held by a WORM retention policy, as documented)"
         return line
@@ -44,10 +56,13 @@ class CleanupReport:
 class Harness:
     """Owns what a run needs; `start()` before use, `finish()` always (it cleans up and stops the server)."""
 
-    def __init__(self, profile: Profile, run_id: str, worker_id: str = "main") -> None:
+    def __init__(self, profile: Profile, run_id: str, worker_id: str = "main", journal_dir: Path | None = None) -> None:
         self.profile = profile
         self.namespace = Namespace(profile.key_prefix, run_id, worker_id)
-        self.written = WrittenKeys()
+        name = f"{worker_id or 'controller'}.jsonl"
+        self.journal = journal.Journal(journal_dir / name) if journal_dir else None
+        self.written = WrittenKeys(journal=self.journal)
+        self.cutoff: float | None = None  # time.monotonic() after which no request starts (test/run deadline)
         self.server: Any = None
         self.endpoint = profile.endpoint
         self.credentials: Credentials | None = None
@@ -84,7 +99,15 @@ class Harness:
         assert creds is not None, "Harness.start() was not called"
         return OssAuth(creds, self.profile.signature_version, self.profile.region, **kw)
 
-    def client(self, purpose: str = "plain", transcript: Transcript | None = None) -> OssClient:
+    def limits(self, cutoff: float | None = None) -> ExchangeLimits:
+        """The exchange limits of the profile; `cutoff` (else the test's) ends every request by that time."""
+        limits = self.profile.limits
+        until = (lambda: cutoff) if cutoff is not None else (lambda: self.cutoff)
+        return ExchangeLimits(limits.reply_cap, limits.request_deadline, until)
+
+    def client(
+        self, purpose: str = "plain", transcript: Transcript | None = None, cutoff: float | None = None
+    ) -> OssClient:
         return OssClient(
             endpoint=self.endpoint,
             bucket=self.profile.bucket_for(purpose),
@@ -94,15 +117,8 @@ class Harness:
             addressing=self.profile.addressing,
             timeout=(self.profile.timeouts.connect, self.profile.timeouts.read),
             written=self.written,
+            limits=self.limits(cutoff),
         )
-
-    def probe(self) -> str | None:
-        """One request to see whether anything answers; returns a one-line problem or None."""
-        try:
-            self.client(transcript=self.cleanup_transcript).list_objects(**{"max-keys": "1"})
-        except HarnessError as exc:
-            return str(exc)
-        return None
 
     # ------------------------------------------------------------ cleanup
 
@@ -110,23 +126,45 @@ class Harness:
         try:
             return self.cleanup()
         finally:
+            if self.journal is not None:
+                self.journal.close()
             if self.server is not None:
                 self.server.stop()
                 self.server = None
 
     def cleanup(self) -> CleanupReport:
-        """Delete every key of this worker's namespace. Per-key DeleteObject of what we wrote needs no
-        listing; listings (plain and versions) are only a best-effort sweep on top of it."""
+        """Delete every key of this worker's namespace within the cleanup budget. Per-key DeleteObject of what
+        we sent writes for needs no listing and goes first; listings (plain and versions) are a best-effort
+        sweep on top of it. Gives up after a few deletes in a row without an answer."""
         report = CleanupReport()
         if self.credentials is None:
             return report
-        for purpose in self._purposes():
-            client = self.client(purpose, transcript=self.cleanup_transcript)
-            for version_key, version_id in self._listed_versions(client):
-                self._delete(client, version_key, version_id, report)
-            for key in self._listed_keys(client) | self._written_in(client.bucket):
-                self._delete(client, key, None, report)
+        cutoff = time.monotonic() + self.profile.limits.cleanup_budget
+        clients = [self.client(p, transcript=self.cleanup_transcript, cutoff=cutoff) for p in self._purposes()]
+        todo = [(c, key, None) for c in clients for key in sorted(self._written_in(c.bucket))]
+        try:
+            self._delete_all(todo, report, cutoff)
+            for client in clients:
+                listed = [(client, k, v) for k, v in self._listed_versions(client, report)]
+                listed += [
+                    (client, k, None) for k in self._listed_keys(client, report) - self._written_in(client.bucket)
+                ]
+                self._delete_all(listed, report, cutoff)
+        except CleanupStopped as exc:
+            report.stopped = str(exc)
+            remaining = [f"{c.bucket}/{key}" for c, key in self._written_left(clients)]
+            known = [entry for entry in report.left if not any(entry.startswith(w + " (") for w in remaining)]
+            report.left = known + [f"{where} (not confirmed deleted)" for where in remaining]
         return report
+
+    def _written_left(self, clients: list[OssClient]) -> list[tuple[OssClient, str]]:
+        return [(c, key) for c in clients for key in sorted(self._written_in(c.bucket))]
+
+    def _delete_all(self, todo: list, report: CleanupReport, cutoff: float) -> None:
+        for client, key, version_id in todo:
+            if time.monotonic() >= cutoff:
+                raise CleanupStopped(f"the cleanup budget of {self.profile.limits.cleanup_budget:g} s is spent")
+            self._delete(client, key, version_id, report)
 
     def _purposes(self) -> list[str]:
         wanted = {"plain"} | {p for p in BUCKET_PURPOSES if self.profile.supports(_capability(p))}
@@ -140,41 +178,55 @@ class Harness:
         where = f"{client.bucket}/{key}" + (f"?versionId={version_id}" if version_id else "")
         try:
             reply = client.delete_object(key, version_id=version_id)
-        except (HarnessError, NamespaceViolation) as exc:
+        except NamespaceViolation as exc:
             report.left.append(f"{where} ({exc})")
             return
+        except HarnessError:
+            report.left.append(f"{where} (no answer)")
+            self._no_answer(report)
+            return
+        report.failures_in_a_row = 0
         if 200 <= reply.status < 300 or reply.status == 404:
             report.deleted += 1
+            self.written.discard(client.bucket, key)
         elif reply.code == "FileImmutable":
             report.retained.append(where)
         else:
             report.left.append(f"{where} ({reply.status} {reply.code})")
 
-    def _listed_keys(self, client: OssClient) -> set[str]:
+    @staticmethod
+    def _no_answer(report: CleanupReport) -> None:
+        report.failures_in_a_row += 1
+        if report.failures_in_a_row >= CLEANUP_FAILURE_LIMIT:
+            raise CleanupStopped(f"{report.failures_in_a_row} requests in a row got no answer")
+
+    def _listed_keys(self, client: OssClient, report: CleanupReport) -> set[str]:
         found: set[str] = set()
-        for element in self._list(client, [("prefix", self.namespace.root)], "Contents"):
+        for element in self._list(client, [("prefix", self.namespace.root)], "Contents", report):
             key = element.findtext("Key")
             if key and self.namespace.owns(key):
                 found.add(key)
         return found
 
-    def _listed_versions(self, client: OssClient) -> list[tuple[str, str]]:
+    def _listed_versions(self, client: OssClient, report: CleanupReport) -> list[tuple[str, str]]:
         found = []
         for tag in ("Version", "DeleteMarker"):
-            for element in self._list(client, [("versions", None), ("prefix", self.namespace.root)], tag):
+            query = [("versions", None), ("prefix", self.namespace.root)]
+            for element in self._list(client, query, tag, report):
                 key, version = element.findtext("Key"), element.findtext("VersionId")
                 if key and version and version != "null" and self.namespace.owns(key):
                     found.append((key, version))
         return found
 
-    @staticmethod
-    def _list(client: OssClient, query: list, tag: str) -> list:
+    def _list(self, client: OssClient, query: list, tag: str, report: CleanupReport) -> list:
         try:
             reply = client.request("GET", None, query=[*query, ("max-keys", "1000")])
-            root = ElementTree.fromstring(reply.body) if reply.status == 200 and reply.body else None
-        except Exception:
+        except HarnessError:
+            self._no_answer(report)
             return []
-        return [] if root is None else [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == tag]
+        report.failures_in_a_row = 0
+        # a listing that does not parse only means the best-effort sweep finds nothing
+        return xml_elements(reply.body, tag) if reply.status == 200 else []
 
 
 def _capability(purpose: str) -> str:

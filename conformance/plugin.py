@@ -1,23 +1,40 @@
 """The pytest plugin: options, fixtures, markers and result hooks. It wires; the decisions live elsewhere
-(profile.py, harness.py, rules, checks.py)."""
+(profile.py, harness.py, probe.py, rules, checks.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import signal
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from . import rules, strategies
+from . import journal, probe, rules, strategies
 from .client import HarnessError, OssClient, new_run_id
 from .harness import Harness
 from .outcomes import NotApplicable, Outcome, from_exception
-from .profile import Profile, ProfileError, load
+from .profile import Limits, Profile, ProfileError, load
 
 HARNESS_KEY = pytest.StashKey[Harness]()
 PROFILE_KEY = pytest.StashKey[Profile]()
 RUN_ID_KEY = pytest.StashKey[str]()
 CLEANUP_KEY = pytest.StashKey[list]()
+VERDICT_KEY = pytest.StashKey[probe.Verdict]()
+RUN_CUTOFF_KEY = pytest.StashKey[float]()
+RAN_KEY = pytest.StashKey[bool]()
+STOP_KEY = pytest.StashKey[list]()  # [exit status, line] once the run was stopped by the endpoint or a deadline
 BREAKER_LIMIT = 5  # consecutive tests without an answer before the run stops
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # what a CI cancel or a closed terminal sends: cleaned up like Ctrl-C
+LIMIT_OPTIONS = {  # option dest -> Limits field
+    "oss_reply_cap": "reply_cap",
+    "oss_request_deadline": "request_deadline",
+    "oss_test_deadline": "test_deadline",
+    "oss_run_deadline": "run_deadline",
+    "oss_cleanup_budget": "cleanup_budget",
+}
 
 # Plugins of other concerns (results and expectations, stateful options), loaded with this one.
 pytest_plugins: list[str] = [
@@ -47,11 +64,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="oss_quirks",
         help="embedded server only: enable a deliberate deviation (repeatable)",
     )
+    group.addoption("--reply-cap", dest="oss_reply_cap", type=int, help="bytes of a reply body read at most")
+    for dest, what in (
+        ("oss_request_deadline", "one whole exchange"),
+        ("oss_test_deadline", "one test"),
+        ("oss_run_deadline", "the whole run"),
+        ("oss_cleanup_budget", "cleanup, per worker"),
+    ):
+        flag = "--" + dest.removeprefix("oss_").replace("_", "-")
+        group.addoption(flag, dest=dest, type=float, help=f"seconds for {what}")
+    group.addoption(
+        "--journal-dir",
+        dest="oss_journal_dir",
+        help=f"where the key journal goes (default ${journal.ENV_DIR} or ~/.cache/oss-conformance/journal)",
+    )
 
 
 def _profile(config: pytest.Config) -> Profile:
     option = config.option
     base = load(option.profile) if option.profile else Profile(source="<defaults>")
+    limits = {field: getattr(option, dest) for dest, field in LIMIT_OPTIONS.items()}
     return base.with_overrides(
         endpoint=option.endpoint,
         bucket=option.bucket,
@@ -61,7 +93,29 @@ def _profile(config: pytest.Config) -> Profile:
         key_prefix=option.key_prefix,
         hypothesis_profile=option.oss_hypothesis_profile,
         quirks=option.oss_quirks,
+        limits=Limits(**{**vars(base.limits), **{k: v for k, v in limits.items() if v is not None}}),
     )
+
+
+def _unknown_quirks(profile: Profile) -> str:
+    if not profile.quirks:
+        return ""
+    from .server.quirks import REGISTRY  # the embedded server's table; only needed when quirks are named
+
+    unknown = sorted(set(profile.quirks) - REGISTRY.keys())
+    if not unknown:
+        return ""
+    return (
+        f"{profile.source}: field 'quirks': unknown quirk(s) {', '.join(unknown)}. "
+        "Fix: use a name from conformance/server/quirks.py (oss-conformance serve --help lists them)"
+    )
+
+
+def _journal_dir(config: pytest.Config, profile: Profile) -> Path | None:
+    """Embedded servers keep data in memory and die with the run: nothing to journal."""
+    if profile.embedded:
+        return None
+    return journal.run_dir(journal.base_dir(config.option.oss_journal_dir), config.stash[RUN_ID_KEY])
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -71,42 +125,75 @@ def pytest_configure(config: pytest.Config) -> None:
         profile = _profile(config)
     except ProfileError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[PROFILE_KEY] = profile
+    problem = _unknown_quirks(profile)
+    if problem:
+        raise pytest.UsageError(problem)
     strategies.load_profile(profile.hypothesis_profile)
     workerinput = getattr(config, "workerinput", None)
-    config.stash[RUN_ID_KEY] = workerinput["oss_run_id"] if workerinput else new_run_id()
+    if workerinput:
+        config.stash[RUN_ID_KEY] = workerinput["oss_run_id"]
+        config.stash[VERDICT_KEY] = probe.Verdict(missing=dict(workerinput.get("oss_missing", {})))
+    elif RUN_ID_KEY not in config.stash:
+        config.stash[RUN_ID_KEY] = new_run_id()
+    verdict = config.stash.get(VERDICT_KEY, probe.Verdict())
+    missing = frozenset(verdict.missing)
+    config.stash[PROFILE_KEY] = dataclasses.replace(profile, capabilities=profile.capabilities - missing)
     config.stash[CLEANUP_KEY] = []
+    config.stash[STOP_KEY] = []
+    config.stash[RUN_CUTOFF_KEY] = time.monotonic() + profile.limits.run_deadline
+    config.pluginmanager.register(Breaker(), "oss-conformance-breaker")
+    _install_signal_handlers()
+
+
+def _install_signal_handlers() -> None:
+    """SIGTERM and SIGHUP end the run like Ctrl-C (KeyboardInterrupt), so sessionfinish cleans up; a second
+    signal is ignored so it cannot cut the cleanup short (SIGKILL still can: then `sweep --journal`)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        for name in STOP_SIGNALS:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise KeyboardInterrupt(f"received {signal.Signals(signum).name}")
+
+    for name in STOP_SIGNALS:
+        with contextlib.suppress(ValueError, AttributeError):  # not the main thread, or no such signal here
+            signal.signal(getattr(signal, name), interrupt)
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node) -> None:  # xdist: every worker writes under the same run id
+def pytest_configure_node(node) -> None:  # xdist: every worker writes under the same run id, probes nothing
     node.workerinput["oss_run_id"] = node.config.stash[RUN_ID_KEY]
+    node.workerinput["oss_missing"] = dict(node.config.stash.get(VERDICT_KEY, probe.Verdict()).missing)
 
 
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
-    """Before anything runs: a named endpoint that does not answer ends the run with one line (exit 3)."""
+    """Before anything runs, once, in the controller: the environment probe (probe.py). A wrong endpoint,
+    bucket, credentials or clock ends the run with one line and its own exit status."""
     option = config.option
     if getattr(option, "help", False) or getattr(option, "version", False) or option.collectonly:
+        return None
+    if hasattr(config, "workerinput"):
         return None
     try:
         profile = _profile(config)
     except ProfileError:
         return None  # pytest_configure reports it as a usage error
+    config.stash[RUN_ID_KEY] = new_run_id()
     if profile.embedded:
         return None
-    harness = Harness(profile, new_run_id(), "probe")
+    harness = Harness(profile, config.stash[RUN_ID_KEY], "probe")
     try:
         harness.start()
     except ProfileError as exc:
         sys.stderr.write(f"ERROR: {exc}\n")
         return pytest.ExitCode.USAGE_ERROR
-    problem = harness.probe()
-    if problem is None:
-        return None
-    sys.stderr.write(
-        f"oss-conformance: the endpoint {profile.endpoint} does not answer; nothing was tested.\n  {problem}\n"
-    )
-    return 3
+    verdict = probe.probe(harness)
+    if verdict.exit_status:
+        sys.stderr.write(verdict.line + "\n")
+        return verdict.exit_status
+    for line in verdict.warnings():
+        sys.stderr.write(line + "\n")
+    config.stash[VERDICT_KEY] = verdict
+    return None
 
 
 # ---------------------------------------------------------------- fixtures
@@ -116,9 +203,11 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
 def oss_harness(request: pytest.FixtureRequest) -> Harness:
     config = request.config
     worker = getattr(config, "workerinput", {}).get("workerid", "main")
-    harness = Harness(config.stash[PROFILE_KEY], config.stash[RUN_ID_KEY], worker)
+    profile = config.stash[PROFILE_KEY]
+    harness = Harness(profile, config.stash[RUN_ID_KEY], worker, _journal_dir(config, profile))
+    config.stash[HARNESS_KEY] = harness  # before start(): sessionfinish stops whatever start() began
     harness.start()
-    config.stash[HARNESS_KEY] = harness
+    _set_cutoff(config)
     return harness
 
 
@@ -168,22 +257,52 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.user_properties.append(("rule", found.id))
 
 
+def _set_cutoff(config: pytest.Config) -> None:
+    """No request of this test starts (or runs on) past the test's deadline or the run's."""
+    harness = config.stash.get(HARNESS_KEY, None)
+    if harness is not None:
+        test_cutoff = time.monotonic() + harness.profile.limits.test_deadline
+        harness.cutoff = min(test_cutoff, config.stash[RUN_CUTOFF_KEY])
+
+
 @pytest.hookimpl(tryfirst=True)  # before fixtures: a not-applicable test starts nothing
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A rule whose capability the profile declares absent is not-applicable (an outcome of its own)."""
+    """A rule whose capability the profile declares absent (or whose extra bucket the probe did not find) is
+    not-applicable, an outcome of its own. Also starts the test's deadline."""
+    config = item.config
+    if time.monotonic() >= config.stash[RUN_CUTOFF_KEY] and not config.stash[STOP_KEY]:
+        seconds = config.stash[PROFILE_KEY].limits.run_deadline
+        _stop(item.session, probe.EXIT_RUN_DEADLINE, f"oss-conformance: the run deadline ({seconds:g} s) passed")
+    _set_cutoff(config)
     marker = item.get_closest_marker("rule")
     if marker is None:
         return
     found = rules.get(marker.args[0])
-    profile = item.config.stash[PROFILE_KEY]
+    profile = config.stash[PROFILE_KEY]
     if found.capability and not profile.supports(found.capability):
-        raise NotApplicable(f"profile {profile.name} declares no {found.capability}")
+        missing = config.stash.get(VERDICT_KEY, probe.Verdict()).missing
+        raise NotApplicable(missing.get(found.capability) or f"profile {profile.name} declares no {found.capability}")
 
 
 def outcome_of(report: pytest.TestReport, excinfo: pytest.ExceptionInfo | None) -> Outcome:
     if report.passed or excinfo is None:
         return Outcome.PASS if report.passed else Outcome.ERROR
     return from_exception(excinfo.value, report.when)
+
+
+def no_answer(exc: BaseException | None) -> HarnessError | None:
+    """The HarnessError behind an exception (Hypothesis may wrap it in a group or chain it), if any."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, HarnessError):
+            return current
+        todo += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
+    return None
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -194,38 +313,99 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         return
     outcome = outcome_of(report, call.excinfo)
     report.user_properties.append(("outcome", str(outcome)))
+    silent = no_answer(call.excinfo.value if call.excinfo else None)
+    if silent is not None:
+        report.longrepr = f"no usable answer: {silent}"  # one line: no chained urllib3 tracebacks
+        report.user_properties.append(("no_answer", True))
     harness = item.config.stash.get(HARNESS_KEY, None)
-    shown = report.failed or outcome is Outcome.BLOCKED  # what a vendor needs to see to act
+    shown = (report.failed or outcome is Outcome.BLOCKED) and silent is None  # what a vendor needs to act
     if shown and harness is not None and harness.transcript.exchanges:
         report.sections.append(("OSS exchanges (redacted)", harness.transcript.render()))
         report.user_properties.append(("exchanges", [e.to_dict() for e in harness.transcript.exchanges[-8:]]))
-    _circuit_breaker(item, call)
 
 
-def _circuit_breaker(item: pytest.Item, call: pytest.CallInfo) -> None:
-    """Stop after BREAKER_LIMIT tests in a row got no answer at all: one dead endpoint, one message."""
-    if call.when != "call":
-        return
-    count = getattr(item.session, "_oss_no_answer", 0)
-    count = count + 1 if call.excinfo is not None and call.excinfo.errisinstance(HarnessError) else 0
-    item.session._oss_no_answer = count  # type: ignore[attr-defined]
-    if count >= BREAKER_LIMIT:
-        item.session.shouldstop = f"oss-conformance: {count} tests in a row got no answer from the endpoint"
+def _stop(session: pytest.Session, status: int, line: str) -> None:
+    session.config.stash[STOP_KEY][:] = [status, line]
+    session.shouldstop = line
 
 
+class Breaker:
+    """The circuit breaker, in every process (the controller sees the workers' reports too): after
+    BREAKER_LIMIT tests in a row got no answer at all, the run stops with one line and exit 3."""
+
+    def __init__(self) -> None:
+        self.session: pytest.Session | None = None
+        self.in_a_row = 0
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.session is None:
+            return
+        if any(p[0] == "rule" for p in report.user_properties):
+            self.session.config.stash[RAN_KEY] = True  # a conformance test ran: the cleanup summary is due
+        if report.when != "call" and not report.failed:
+            return
+        silent = any(tuple(p) == ("no_answer", True) for p in report.user_properties)
+        self.in_a_row = self.in_a_row + 1 if silent else 0
+        if self.in_a_row >= BREAKER_LIMIT and not self.session.config.stash[STOP_KEY]:
+            line = f"oss-conformance: {self.in_a_row} tests in a row got no answer from the endpoint; the run stopped"
+            _stop(self.session, probe.EXIT_NO_ANSWER, line)
+
+
+@pytest.hookimpl(trylast=True)  # in the controller after xdist has ended its workers
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Clean up (also after failures, Ctrl-C, SIGTERM); the controller also removes what workers that never
+    reported left in the journal. A stop by the breaker or a deadline sets its own exit status."""
     config = session.config
     harness = config.stash.get(HARNESS_KEY, None)
-    if harness is None:
-        return
-    report = harness.finish()
-    line = f"{harness.namespace.root}: {report.summary()}"
-    details = report.left[:20]
     workeroutput = getattr(config, "workeroutput", None)
-    if workeroutput is not None:
-        workeroutput["oss_cleanup"] = {"line": line, "left": len(report.left), "details": details}
-    else:
-        config.stash[CLEANUP_KEY].append({"line": line, "left": len(report.left), "details": details})
+    if harness is not None or workeroutput is not None:
+        # a worker that never needed a harness still reports, so the controller knows it did not vanish
+        entry = _cleanup_entry(harness) if harness is not None else {"line": "", "left": 0, "details": []}
+        if workeroutput is not None:
+            workeroutput["oss_cleanup"] = entry
+        else:
+            config.stash[CLEANUP_KEY].append(entry)
+    if hasattr(config, "workerinput") or PROFILE_KEY not in config.stash:
+        return
+    if harness is None:
+        _sweep_after_workers(config)
+    stop = config.stash.get(STOP_KEY, [])
+    if stop:
+        session.exitstatus = stop[0]
+
+
+def _sweep_after_workers(config: pytest.Config) -> None:
+    """xdist controller: delete what workers that were killed or interrupted left in the journal, unless the
+    endpoint already stopped answering (then the summary prints the sweep command instead)."""
+    profile = config.stash[PROFILE_KEY]
+    journal_dir = _journal_dir(config, profile)
+    if journal_dir is None or config.stash[STOP_KEY] or not _pending(journal_dir):
+        return
+    harness = Harness(profile, config.stash[RUN_ID_KEY], "", journal_dir)
+    harness.start()
+    for bucket, key in _pending(journal_dir):
+        harness.written.add(bucket, key)
+    report = harness.finish()
+    config.stash[CLEANUP_KEY].append(
+        {
+            "line": f"{harness.namespace.root}: controller: {report.summary()}",
+            "left": len(report.left),
+            "details": report.left[:5],
+            "worker": "controller",
+        }
+    )
+
+
+def _cleanup_entry(harness: Harness) -> dict:
+    report = harness.finish()
+    return {
+        "line": f"{harness.namespace.root}: {report.summary()}",
+        "left": len(report.left),
+        "details": report.left[:5],
+    }
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -236,13 +416,55 @@ def pytest_testnodedown(node, error) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    entries = config.stash.get(CLEANUP_KEY, [])
-    if not entries:
+    """The cleanup summary, always (also after Ctrl-C under xdist), and the line that stopped the run."""
+    if hasattr(config, "workerinput") or RUN_ID_KEY not in config.stash:
         return
-    left = sum(e["left"] for e in entries)
+    stop = config.stash.get(STOP_KEY, [])
+    entries = config.stash.get(CLEANUP_KEY, [])
+    profile = config.stash[PROFILE_KEY]
+    run_id = config.stash[RUN_ID_KEY]
+    journal_dir = _journal_dir(config, profile)
+    pending = _pending(journal_dir)
+    if not (any(e["line"] for e in entries) or pending or stop or config.stash.get(RAN_KEY, False)):
+        return  # no harness ran in this session (the project's own tests, say): nothing to report
     terminalreporter.section("oss-conformance cleanup")
     for entry in entries:
+        if not entry["line"]:
+            continue
         terminalreporter.write_line(entry["line"])
         for detail in entry["details"]:
-            terminalreporter.write_line(f"  left: {detail}")
-    terminalreporter.write_line(f"run {config.stash[RUN_ID_KEY]}: {left} keys left behind in total")
+            terminalreporter.write_line(f"  left: {detail if len(detail) <= 160 else detail[:150] + '...'}")
+    root = f"{profile.key_prefix}{run_id}/"
+    if journal_dir is None:
+        total = sum(e["left"] for e in entries)
+        unconfirmed = " (unconfirmed: a worker did not report)" if _workers_missing(config, entries) else ""
+        terminalreporter.write_line(f"run {run_id}: {total} keys left behind in total{unconfirmed}")
+    elif not pending:
+        terminalreporter.write_line(f"run {run_id}: 0 keys left behind in total (every delete confirmed)")
+        journal.remove(journal_dir)
+    else:
+        terminalreporter.write_line(f"run {run_id}: {len(pending)} keys left behind in total under {root}")
+        terminalreporter.write_line(f"  remove them later with: {sweep_command(profile, journal_dir)}")
+    if stop:
+        terminalreporter.write_line(stop[1])
+
+
+def _pending(journal_dir: Path | None) -> list:
+    if journal_dir is None or not journal_dir.exists():
+        return []
+    try:
+        return journal.pending(journal_dir)
+    except journal.JournalError:
+        return [("?", "?")]  # unreadable: never claim nothing is left
+
+
+def _workers_missing(config: pytest.Config, entries: list) -> bool:
+    workers = getattr(config.option, "numprocesses", None) or 0
+    return bool(workers) and len(entries) < int(workers)
+
+
+def sweep_command(profile: Profile, journal_dir: Path) -> str:
+    return (
+        f"oss-conformance sweep --endpoint {profile.endpoint} --bucket {profile.bucket} "
+        f"--key-prefix {profile.key_prefix} --journal {journal_dir}"
+    )

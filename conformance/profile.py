@@ -40,6 +40,17 @@ class Timeouts:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What keeps a run bounded whatever the server does (issue 13). Sizes in bytes, times in seconds."""
+
+    reply_cap: int = 8 * 1024 * 1024  # a few MB above the largest body the suite writes (4 KB today)
+    request_deadline: float = 60.0  # one whole exchange: connect, send, headers and body
+    test_deadline: float = 300.0  # no request of a test starts after this
+    run_deadline: float = 3 * 3600.0  # no test starts after this
+    cleanup_budget: float = 120.0  # per worker: deleting what the run wrote
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str = "embedded"
     endpoint: str = ""  # empty: start the embedded reference server
@@ -54,6 +65,7 @@ class Profile:
     quirks: tuple[str, ...] = ()  # embedded server only: deliberate deviations
     credentials: CredentialEnv = field(default_factory=CredentialEnv)
     timeouts: Timeouts = field(default_factory=Timeouts)
+    limits: Limits = field(default_factory=Limits)
     capabilities: frozenset[str] = frozenset(CAPABILITIES)
     source: str = "<defaults>"
 
@@ -113,21 +125,58 @@ def _check_endpoint(source: str, endpoint: str) -> None:
         )
 
 
+def _check_endpoint_shape(source: str, endpoint: str) -> None:
+    """Parts of a URL the client would drop or misuse: a path, a query, a fragment, user:password@."""
+    if not endpoint:
+        return
+    parts = urlsplit(endpoint)
+    if parts.username is not None or parts.password is not None:
+        shown = parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl()
+        raise _fail(
+            source,
+            "endpoint",
+            "carries user information (user:password@)",
+            f"use {shown} and put credentials in the environment",
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise _fail(
+            source,
+            "endpoint",
+            f"{endpoint!r} has a path, query or fragment",
+            f"give only scheme, host and port, e.g. {parts.scheme}://{parts.netloc}",
+        )
+    try:
+        _ = parts.port  # urlsplit only complains when the port is read
+    except ValueError:
+        raise _fail(source, "endpoint", f"{endpoint!r} has an invalid port", "use a port from 1 to 65535") from None
+
+
+def _positive(source: str, table: str, value_of: object) -> None:
+    for name, value in dataclasses.asdict(value_of).items():  # type: ignore[call-overload]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise _fail(
+                source,
+                f"{table}.{name}",
+                f"{value!r} is not a positive number",
+                "give seconds (bytes for reply_cap), e.g. 5",
+            )
+
+
 def validate(profile: Profile, source: str | None = None) -> Profile:
     source = source or profile.source
     _choice(source, "addressing", profile.addressing, ADDRESSING_STYLES)
     _choice(source, "signature_version", profile.signature_version, SIGNATURE_VERSIONS)
     _choice(source, "hypothesis_profile", profile.hypothesis_profile, HYPOTHESIS_PROFILES)
     _check_endpoint(source, profile.endpoint)
+    _check_endpoint_shape(source, profile.endpoint)
     if not profile.bucket:
         raise _fail(source, "bucket", "is empty", "name the bucket the suite may write to")
     if not profile.key_prefix or profile.key_prefix.startswith("/"):
         raise _fail(source, "key_prefix", f"{profile.key_prefix!r} is not usable", "use e.g. 'oss-conformance/'")
     for cap in profile.capabilities:
         _choice(source, "capabilities", cap, CAPABILITIES)
-    for name, value in dataclasses.asdict(profile.timeouts).items():
-        if not isinstance(value, (int, float)) or value <= 0:
-            raise _fail(source, f"timeouts.{name}", f"{value!r} is not a positive number", "give seconds, e.g. 5")
+    _positive(source, "timeouts", profile.timeouts)
+    _positive(source, "limits", profile.limits)
     if profile.quirks and not profile.embedded:
         raise _fail(source, "quirks", "quirks apply to the embedded server only", "remove quirks or the endpoint")
     return dataclasses.replace(profile, source=source)
@@ -135,7 +184,7 @@ def validate(profile: Profile, source: str | None = None) -> Profile:
 
 # ---------------------------------------------------------------- reading TOML
 
-_TABLES = {"credentials": CredentialEnv, "timeouts": Timeouts}
+_TABLES = {"credentials": CredentialEnv, "timeouts": Timeouts, "limits": Limits}
 _TOP_FIELDS = {f.name for f in dataclasses.fields(Profile)} - {"source"}
 
 
@@ -149,10 +198,19 @@ def _table(source: str, name: str, raw: Any, cls: type) -> Any:
     if not isinstance(raw, dict):
         raise _fail(source, name, "must be a table", f"write it as [{name}]")
     known = {f.name for f in dataclasses.fields(cls)}
-    for key in raw:
+    defaults = cls()
+    for key, value in raw.items():
         if key not in known:
             raise _unknown(source, f"{name}.", key, known)
+        _typed(source, f"{name}.{key}", value, type(getattr(defaults, key)))
     return cls(**raw)
+
+
+def _typed(source: str, name: str, value: Any, expected: type) -> None:
+    """A value of the default's type; an int may stand for a float, a bool never for a number."""
+    numbers = (int, float) if expected is float else (expected,)
+    if (isinstance(value, bool) and expected is not bool) or not isinstance(value, numbers):
+        raise _fail(source, name, f"{value!r} is a {type(value).__name__}", f"give a {expected.__name__}")
 
 
 def _capabilities(source: str, raw: Any) -> frozenset[str]:
@@ -177,9 +235,7 @@ def from_mapping(data: dict[str, Any], source: str) -> Profile:
                 raise _fail(source, "quirks", "must be a list of names", 'write e.g. quirks = ["name"]')
             values[key] = tuple(raw)
         else:
-            expected = type(getattr(Profile(), key))
-            if not isinstance(raw, expected):
-                raise _fail(source, key, f"{raw!r} is a {type(raw).__name__}", f"give a {expected.__name__}")
+            _typed(source, key, raw, type(getattr(Profile(), key)))
             values[key] = raw
     return validate(Profile(**values, source=source))
 
@@ -190,6 +246,8 @@ def load(path: str | Path) -> Profile:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read the profile ({exc.strerror}). Fix: check the path") from None
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: save the profile as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

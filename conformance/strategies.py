@@ -1,7 +1,7 @@
 """Hypothesis settings profiles and the strategies that generate what the rules talk about.
 
 Object names, link targets, metadata sets and storage classes live here, in one place, so that every test
-draws from the same well-argued distributions. Sources: OSS-FACTS.md sections 1.2, 1.7 and 5.
+draws from the same well-argued distributions. Sources: docs/oss-facts.md §1.2, §1.7, §5.
 """
 
 from __future__ import annotations
@@ -68,12 +68,12 @@ def key_suffixes() -> st.SearchStrategy[str]:
 
 
 def targets() -> st.SearchStrategy[str]:
-    """Link targets: same naming rules as keys (OSS-FACTS 1.2)."""
+    """Link targets: same naming rules as keys (docs/oss-facts.md §1.2)."""
     return key_suffixes()
 
 
 # Printable ASCII that means the same raw or percent-decoded: no '%' (an escape) and no '+' (a space to
-# form decoders). What the V2 SDKs, which send the target unencoded, can rely on (OSS-FACTS 1.7).
+# form decoders). What the V2 SDKs, which send the target unencoded, can rely on (docs/oss-facts.md §1.7).
 _RAW_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "%+")
 
 
@@ -99,7 +99,7 @@ def padded_key(key: str, size: int, filler: str = "x") -> str:
 
 # ---------------------------------------------------------------- metadata
 
-META_LIMIT = 8192  # bytes of x-oss-meta-* names plus values (OSS-FACTS 1.2; boundary ambiguous)
+META_LIMIT = 8192  # bytes of x-oss-meta-* names plus values (docs/oss-facts.md §1.2; boundary ambiguous)
 _META_NAME = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-"), min_size=1, max_size=16).filter(
     lambda s: s[0].isalnum()
 )
@@ -137,7 +137,7 @@ _TOKEN_EXTRA = "_.!#$&'*+^`|~"
 
 
 def invalid_meta_names() -> st.SearchStrategy[str]:
-    """Meta names (after 'x-oss-meta-') that hold at least one character OSS does not allow (OSS-FACTS 1.2)."""
+    """Meta names (after 'x-oss-meta-') that hold at least one character OSS does not allow (docs/oss-facts.md §1.2)."""
     part = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-"), max_size=6)
     return st.tuples(part, st.text(st.sampled_from(_TOKEN_EXTRA), min_size=1, max_size=2), part).map("".join)
 
@@ -150,7 +150,7 @@ def meta_above_cap(minimum: int = META_LIMIT * 5 // 4) -> st.SearchStrategy[dict
 
 # ---------------------------------------------------------------- storage classes
 
-LINK_STORAGE_CLASSES = ("Standard", "IA", "Archive")  # documented for PutSymlink (OSS-FACTS 1.2)
+LINK_STORAGE_CLASSES = ("Standard", "IA", "Archive")  # documented for PutSymlink (docs/oss-facts.md §1.2)
 ALL_STORAGE_CLASSES = (*LINK_STORAGE_CLASSES, "ColdArchive", "DeepColdArchive")
 
 

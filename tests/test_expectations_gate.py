@@ -31,7 +31,8 @@ def test_no_target_check(rule):
 """
 
 # Known failures of the real suite against a server with the symlink-not-implemented quirk.
-REAL_SELECTION = ["-k", "test_overwrite_replaces"]
+# Both answer 501 there (not-implemented), unlike the tests that need a link first (blocked by them).
+REAL_SELECTION = ["-k", "test_put_symlink.py and (test_response or test_query_with_equals)"]
 
 
 def entry(test_id: str, outcome: str = "fail", expires: str = "") -> str:

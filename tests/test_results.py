@@ -105,7 +105,7 @@ def test_real_run_writes_run_info_and_failing_exchanges(tmp_path):
         "-n",
         "2",
         "-k",
-        "test_overwrite_replaces",
+        "test_put_symlink.py and (test_response or test_overwrite_replaces)",
         "--results",
         str(out),
         "--server-label",
@@ -119,10 +119,15 @@ def test_real_run_writes_run_info_and_failing_exchanges(tmp_path):
     assert run["signature_version"] == "v4" and run["started"] <= run["finished"] and run["exit_status"] == 1
     assert {"suite_version", "profile", "run_id"} <= set(run)
     assert doc["tests"] and all(t["test"].startswith("conformance/suite/test_put_symlink.py::") for t in doc["tests"])
+    outcomes = {}
     for record in doc["tests"]:
-        assert record["outcome"] == "not-implemented" and record["rule"] and record["duration"] > 0
+        outcomes[record["test"].split("::")[1].split("[")[0]] = record["outcome"]
+        assert record["rule"] and record["duration"] > 0
         assert record["exchanges"] and record["curl"].startswith("curl ")
         assert record["exchanges"][-1]["status"] == 501
         authorization = record["exchanges"][-1]["request_headers"]["Authorization"]
         assert authorization.endswith("Signature=<redacted>")
-    assert doc["summary"] == {"not-implemented": len(doc["tests"])}
+        if record["outcome"] == "blocked":  # overwriting a link needs a link: blocked by the rule that makes one
+            assert record["message"].startswith("blocked by symlink.put.response: PUT "), record["message"]
+    assert outcomes == {"test_response": "not-implemented", "test_overwrite_replaces": "blocked"}
+    assert doc["summary"] == {"blocked": len(doc["tests"]) - 1, "not-implemented": 1}

@@ -2,7 +2,7 @@
 each with signature V1 and V4, path-style against 127.0.0.1 (both SDKs treat an IP endpoint as path-style;
 the V2 SDK is also told `use_path_style=True`). Nothing leaves loopback.
 
-Target encoding (OSS-FACTS 1.7): oss2 percent-encodes the target on PutSymlink and decodes it on GetSymlink;
+Target encoding (docs/oss-facts.md §1.7): oss2 percent-encodes the target on PutSymlink and decodes it on GetSymlink;
 the V2 SDK passes it through verbatim both ways, so a V2 caller encodes and decodes it itself.
 """
 

@@ -1,4 +1,4 @@
-"""Reference server: request authentication (V1, V4, presigned, anonymous). OSS-FACTS 6.2-6.4."""
+"""Reference server: request authentication (V1, V4, presigned, anonymous). docs/oss-facts.md §6.2, §6.3, §6.4."""
 
 from __future__ import annotations
 

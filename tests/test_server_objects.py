@@ -1,4 +1,4 @@
-"""Reference server: object operations and their common attributes (OSS-FACTS 1.2, 3.4, 4, 5)."""
+"""Reference server: object operations and their common attributes (docs/oss-facts.md §1.2, §3.4, §4, §5)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Reference server: wire protocol (error replies, request ids, addressing, query parsing, names).
-OSS-FACTS 5, 6.1, 6.5."""
+docs/oss-facts.md §5, §6.1, §6.5."""
 
 from __future__ import annotations
 

@@ -157,20 +157,23 @@ def _serve(*args: str) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_serve_prints_one_line_and_stops_on_ctrl_c():
-    process = _serve("--host", "127.0.0.1", "--port", "0", "--access-key-secret", "do-not-print-me")
+def test_serve_prints_url_and_export_line_and_stops_on_ctrl_c():
+    process = _serve("--host", "127.0.0.1", "--port", "0", "--access-key-secret", "local-secret")
     try:
         line = process.stdout.readline() if process.stdout else ""
+        export = process.stdout.readline() if process.stdout else ""
         assert line.startswith("oss-conformance reference server: url=http://127.0.0.1:")
         assert line.rstrip().endswith("bucket=oss-conformance access_key_id=test-access-key-id")
+        # a local test server: the secret it accepts is printed, ready to paste
+        assert export.rstrip() == "export OSS_ACCESS_KEY_ID=test-access-key-id OSS_ACCESS_KEY_SECRET=local-secret"
         url = line.split("url=")[1].split()[0]
         assert requests.get(url + "/", timeout=10).status_code == 403  # it serves (anonymous: denied)
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=15)
+        stdout, _ = process.communicate(timeout=15)
     finally:
         process.kill()
     assert process.returncode == 0
-    assert stdout == "" and "do-not-print-me" not in line + stdout + stderr
+    assert stdout == ""
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.com"])

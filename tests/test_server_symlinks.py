@@ -1,4 +1,4 @@
-"""Reference server: symbolic links (OSS-FACTS sections 1-4)."""
+"""Reference server: symbolic links (docs/oss-facts.md §1, §2, §3, §4)."""
 
 from __future__ import annotations
 

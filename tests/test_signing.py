@@ -37,7 +37,7 @@ V1_HEADERS = {
     "x-oss-date": "Wed, 28 Dec 2022 10:27:41 GMT",
 }
 
-# Vectors of python-v2's tests/unit/signer/test_v1.py (OSS-FACTS 6.2).
+# Vectors of python-v2's tests/unit/signer/test_v1.py (docs/oss-facts.md §6.2).
 V1_VECTORS = [
     pytest.param(
         Request("PUT", "examplebucket", "nelson", V1_HEADERS), "OSS ak:kSHKmLxlyEAKtZPkJhG9bZb5k7M=", id="put"
@@ -68,7 +68,8 @@ V4_QUERY = (
 V4_REQUEST = Request("PUT", "bucket", "1234+-/123/1.txt", V4_HEADERS, V4_QUERY)
 V4_SCOPE = "ak/20231216/cn-hangzhou/oss/aliyun_v4_request"
 
-# Vectors of python-v2's tests/unit/signer/test_v4.py (OSS-FACTS 6.3): (unix time, additional headers, signature).
+# Vectors of python-v2's tests/unit/signer/test_v4.py (docs/oss-facts.md §6.3):
+# (unix time, additional headers, signature).
 V4_VECTORS = [
     pytest.param(1702743657, (), "e21d18daa82167720f9b1047ae7e7f1ce7cb77a31e8203a7d5f4624fa0284afe", id="plain"),
     pytest.param(

@@ -7,7 +7,7 @@ from .addressing import ADDRESSING_STYLES
 from .auth import SIGNATURE_VERSIONS, Credentials, OssAuth
 from .errors import OssError
 from .namespace import Namespace, NamespaceViolation, new_run_id
-from .session import HarnessError, OssClient, Reply, WrittenKeys
+from .session import ExchangeLimits, HarnessError, OssClient, Reply, ReplyTooLarge, WrittenKeys
 from .transcript import Exchange, Redactor, Transcript
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "SIGNATURE_VERSIONS",
     "Credentials",
     "Exchange",
+    "ExchangeLimits",
     "HarnessError",
     "Namespace",
     "NamespaceViolation",
@@ -23,6 +24,7 @@ __all__ = [
     "OssError",
     "Redactor",
     "Reply",
+    "ReplyTooLarge",
     "Transcript",
     "WrittenKeys",
     "new_run_id",

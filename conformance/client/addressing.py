@@ -1,7 +1,7 @@
 """Where a request goes: URL and Host header for path-style and virtual-host addressing.
 
 Keys are percent-encoded whole, '/' included (as oss2 does), so that no HTTP layer normalises '//' or dot
-segments inside a key; the server decodes the path. Sources: OSS-FACTS.md section 6.5.
+segments inside a key; the server decodes the path. Sources: docs/oss-facts.md §6.5.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """OSS error replies parsed into one shape, from the XML body or, for HEAD, the base64 `x-oss-err` header.
 
 defusedxml because the XML comes from a server under test, which we do not trust.
-Sources: OSS-FACTS.md section 6.1.
+Sources: docs/oss-facts.md §6.1.
 """
 
 from __future__ import annotations
@@ -10,10 +10,8 @@ import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
+from .xml import local, parse
 
 
 @dataclass(frozen=True)
@@ -29,20 +27,15 @@ class OssError:
     problem: str = ""
 
 
-def _strip_ns(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def parse_error_xml(body: bytes) -> OssError:
     if not body.strip():
         return OssError(code=None, problem="empty body")
-    try:
-        root = ElementTree.fromstring(body)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
-        return OssError(code=None, problem=f"body is not XML ({exc})")
-    if _strip_ns(root.tag) != "Error":
-        return OssError(code=None, problem=f"XML root is <{_strip_ns(root.tag)}>, not <Error>")
-    fields = {_strip_ns(child.tag): (child.text or "") for child in root}
+    root, problem = parse(body)
+    if root is None:
+        return OssError(code=None, problem=f"body is {problem}")
+    if local(root.tag) != "Error":
+        return OssError(code=None, problem=f"XML root is <{local(root.tag)}>, not <Error>")
+    fields = {local(child.tag): (child.text or "") for child in root}
     known = {"Code", "Message", "RequestId", "HostId", "EC"}
     return OssError(
         code=fields.get("Code") or None,

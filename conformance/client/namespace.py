@@ -32,7 +32,8 @@ class Namespace:
 
     @property
     def root(self) -> str:
-        return f"{self.prefix}{self.run_id}/{self.worker_id}/"
+        """`<prefix><run-id>/<worker-id>/`; with an empty worker id the whole run's keys (cleanup, sweep)."""
+        return f"{self.prefix}{self.run_id}/" + (f"{self.worker_id}/" if self.worker_id else "")
 
     def key(self, label: str = "k") -> str:
         """A fresh key under the namespace; the label makes a transcript readable."""

@@ -1,16 +1,20 @@
 """OssClient: one signed requests.Session bound to an endpoint, a bucket and the run namespace.
 
-No retries and a timeout on every request: a conformance suite must see each answer exactly as sent.
+No retries: a conformance suite must see each answer exactly as sent. Every exchange is bounded whatever the
+server does: a deadline for the whole exchange (not per socket read, so a trickled body cannot hold the run),
+and replies are streamed under a size cap (a huge body ends the test as *error*, never exhausts memory).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import requests
+import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from .addressing import QueryPairs, build_target
@@ -22,8 +26,28 @@ from .transcript import Exchange, Transcript
 WRITE_METHODS = ("PUT", "POST")
 
 
+CHUNK = 64 * 1024
+
+
 class HarnessError(RuntimeError):
     """The endpoint gave no usable answer (refused, reset, timed out): not a verdict on the server."""
+
+
+class ReplyTooLarge(HarnessError):
+    """The reply body is larger than the configured cap; what was read is dropped."""
+
+
+@dataclass(frozen=True)
+class ExchangeLimits:
+    reply_cap: int = 8 * 1024 * 1024  # bytes of body read before the reply is refused
+    deadline: float = 60.0  # seconds for one whole exchange
+    # Absolute time.monotonic() after which no request starts (the test's or the run's deadline), or None.
+    cutoff: Callable[[], float | None] = lambda: None
+
+
+def _short(exc: BaseException, limit: int = 160) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 @dataclass(frozen=True)
@@ -48,10 +72,17 @@ class Reply:
 
 @dataclass
 class WrittenKeys:
-    """Every (bucket, key) this run created: cleanup deletes them without relying on listings."""
+    """Every (bucket, key) this run created, plus writes sent without an answer yet (they may exist): cleanup
+    deletes them without relying on listings. With a journal, every change is also appended to it."""
 
     keys: set[tuple[str, str]] = field(default_factory=set)
+    inflight: set[tuple[str, str]] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    journal: Callable[[str, str, str], None] | None = None  # (op "put"/"del", bucket, key): survives SIGKILL
+
+    def _log(self, op: str, bucket: str, key: str) -> None:
+        if self.journal is not None:
+            self.journal(op, bucket, key)
 
     def add(self, bucket: str, key: str) -> None:
         with self.lock:
@@ -60,10 +91,28 @@ class WrittenKeys:
     def discard(self, bucket: str, key: str) -> None:
         with self.lock:
             self.keys.discard((bucket, key))
+            self.inflight.discard((bucket, key))
+        self._log("del", bucket, key)
+
+    def attempt(self, bucket: str, key: str) -> None:
+        """A write is about to be sent: until it is answered, cleanup must try this key."""
+        with self.lock:
+            self.inflight.add((bucket, key))
+        self._log("put", bucket, key)
+
+    def settle(self, bucket: str, key: str, stored: bool) -> None:
+        """The write was answered: stored (2xx), or refused (then it created nothing)."""
+        with self.lock:
+            self.inflight.discard((bucket, key))
+            if stored:
+                self.keys.add((bucket, key))
+            forgotten = not stored and (bucket, key) not in self.keys
+        if forgotten:
+            self._log("del", bucket, key)
 
     def snapshot(self) -> list[tuple[str, str]]:
         with self.lock:
-            return sorted(self.keys)
+            return sorted(self.keys | self.inflight)
 
 
 def _as_pairs(query: Mapping[str, str | None] | Iterable[tuple[str, str | None]] | None) -> QueryPairs:
@@ -86,6 +135,7 @@ class OssClient:
         timeout: tuple[float, float] = (5.0, 30.0),
         written: WrittenKeys | None = None,
         session: requests.Session | None = None,
+        limits: ExchangeLimits | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.bucket = bucket
@@ -95,6 +145,7 @@ class OssClient:
         self.addressing = addressing
         self.timeout = timeout
         self.written = written if written is not None else WrittenKeys()
+        self.limits = limits or ExchangeLimits()
         self.session = session or requests.Session()
         self.session.trust_env = False  # no proxies from the environment: traffic stays where we send it
 
@@ -111,6 +162,7 @@ class OssClient:
             timeout=self.timeout,
             written=self.written,
             session=self.session,
+            limits=self.limits,
         )
         fields.update(changes)
         return OssClient(**fields)
@@ -135,12 +187,13 @@ class OssClient:
         prepared = self.session.prepare_request(request)
         if data == b"" and method in WRITE_METHODS:
             prepared.headers["Content-Length"] = "0"
+        if method in WRITE_METHODS and key is not None:
+            self.written.attempt(bucket, key)  # journalled before sending: a write without an answer may exist
         try:
-            response = self.session.send(prepared, timeout=self.timeout, allow_redirects=False)
-        except requests.RequestException as exc:
+            response, body = self._exchange(method, prepared)
+        except HarnessError as exc:
             self.transcript.record(method, url, prepared.headers, data, None, failure=str(exc))
-            raise HarnessError(f"{method} {url}: no answer from the endpoint ({type(exc).__name__}: {exc})") from exc
-        body = response.content if method != "HEAD" else b""
+            raise HarnessError(f"{method} {url}: {exc}") from None
         exchange = self.transcript.record(
             method, url, prepared.headers, data, response.status_code, response.headers, body
         )
@@ -154,12 +207,56 @@ class OssClient:
         self._track(method, bucket, key, reply)
         return reply
 
+    def _exchange(self, method: str, prepared: requests.PreparedRequest) -> tuple[requests.Response, bytes]:
+        """Send and read the whole reply within the deadline and the size cap; HarnessError otherwise."""
+        deadline = self._deadline()
+        remaining = max(0.01, deadline - time.monotonic())
+        timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
+        try:
+            response = self.session.send(prepared, timeout=timeout, allow_redirects=False, stream=True)
+        except requests.RequestException as exc:
+            raise HarnessError(f"no answer from the endpoint ({_short(exc)})") from None
+        try:
+            body = b"" if method == "HEAD" else self._read_body(response, deadline)
+        finally:
+            response.close()  # an unread remainder is never drained: the connection is dropped instead
+        return response, body
+
+    def _deadline(self) -> float:
+        now = time.monotonic()
+        cutoff = self.limits.cutoff()
+        if cutoff is not None and now >= cutoff:
+            raise HarnessError("not sent: the test's or the run's deadline has passed")
+        deadline = now + self.limits.deadline
+        return deadline if cutoff is None else min(deadline, cutoff)
+
+    def _read_body(self, response: requests.Response, deadline: float) -> bytes:
+        cap = self.limits.reply_cap
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise ReplyTooLarge(f"reply body over the cap: declared {declared} bytes, read 0, cap {cap}")
+        body = bytearray()
+        while True:
+            if time.monotonic() > deadline:
+                raise HarnessError(f"reply not complete within the deadline ({len(body)} bytes read)")
+            try:
+                chunk = response.raw.read1(CHUNK, decode_content=True)  # returns what is there, never waits for all
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise HarnessError(f"reply broken off after {len(body)} bytes ({_short(exc)})") from None
+            if not chunk:
+                return bytes(body)
+            body += chunk
+            if len(body) > cap:
+                raise ReplyTooLarge(
+                    f"reply body over the cap: declared {declared or 'no length'}, read {len(body)} bytes, cap {cap}"
+                )
+
     def _track(self, method: str, bucket: str, key: str | None, reply: Reply) -> None:
-        if key is None or not 200 <= reply.status < 300:
+        if key is None:
             return
         if method in WRITE_METHODS:
-            self.written.add(bucket, key)
-        elif method == "DELETE":
+            self.written.settle(bucket, key, 200 <= reply.status < 300)
+        elif method == "DELETE" and 200 <= reply.status < 300:
             self.written.discard(bucket, key)
 
     # ------------------------------------------------------------ named operations (thin on purpose)

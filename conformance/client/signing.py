@@ -2,7 +2,7 @@
 
 Both the client (to sign) and the reference server (to verify) call these, so there is exactly one
 implementation of the canonical forms. Inputs are always *decoded*: the object key as text, the query as
-(name, value) pairs of text, headers as a name -> value mapping. Sources: OSS-FACTS.md sections 6.2 and 6.3.
+(name, value) pairs of text, headers as a name -> value mapping. Sources: docs/oss-facts.md §6.2, §6.3.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import rules
-from ..outcomes import DEVIATIONS, EXPECTABLE
+from ..outcomes import DEVIATIONS, EXPECTABLE, Outcome
 from .results import PACKAGE_PARENT, SUITE_ROOT, Record
 
 FIELDS = {"id", "outcome", "reason", "ticket", "expires"}
@@ -108,7 +108,7 @@ class Expectations:
         """Entries whose tests all ran and all passed in this run."""
         found = []
         for entry in self.entries.values():
-            ran = [r for r in self.matched_records(entry, records) if r.outcome not in ("not-applicable", "skipped")]
+            ran = [r for r in self.matched_records(entry, records) if Outcome(r.outcome).executed]
             if ran and all(r.outcome == "pass" for r in ran):
                 found.append(entry)
         return found
@@ -129,6 +129,10 @@ def load(path: str | Path, rootpath: Path, missing_ok: bool = False) -> Expectat
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ExpectationsError(f"{path}: not valid TOML ({exc}). Fix: correct the syntax at that line") from None
+    except UnicodeDecodeError as exc:
+        raise ExpectationsError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: save the file as UTF-8") from None
+    if not isinstance(data.get("expect", []), list):
+        raise ExpectationsError(f"{path}: 'expect' must be a list of tables. Fix: write entries as [[expect]]")
     extra = sorted(set(data) - {"expect"})
     if extra:
         raise ExpectationsError(f"{path}: unknown table(s) {', '.join(extra)}. Fix: write entries as [[expect]]")

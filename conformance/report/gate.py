@@ -20,7 +20,7 @@ import pytest
 from .. import rules
 from ..outcomes import Outcome
 from . import expectations as expect_file
-from .results import Collector, canonical_test_id, document, now, suite_version, write
+from .results import Collector, canonical_test_id, document, level_summary, now, suite_version, write
 from .summary import verdict_lines
 
 EXPECTATIONS_KEY = pytest.StashKey[expect_file.Expectations]()
@@ -118,6 +118,8 @@ class Controller:
             status = NO_TESTS
         session.exitstatus = status
         self.lines[:0] = verdict_lines(records)
+        if any(r.rule for r in records):
+            self.lines.append(level_summary(records))
         if option.oss_results:
             doc = document(self._run_info(status), records, summary, self._secrets())
             write(option.oss_results, doc)

@@ -119,6 +119,23 @@ def summary(records: list[Record]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def level_summary(records: list[Record]) -> str:
+    """`MUST 40/45, SHOULD 10/12, MAY 3/3 rules passed; 150 pass, 3 fail, ...`: a rule passes when every test
+    of it that ran passed; rules whose tests were all not-applicable or skipped are not counted."""
+    worst: dict[str, tuple[str, str]] = {}
+    for record in records:
+        if record.rule is None or record.outcome in ("not-applicable", "skipped"):
+            continue
+        level, outcome = worst.get(record.rule, (record.level or "?", "pass"))
+        worst[record.rule] = (level, outcome if outcome != "pass" else record.outcome)
+    parts = []
+    for level in ("MUST", "SHOULD", "MAY"):
+        seen = [outcome for lvl, outcome in worst.values() if lvl == level]
+        parts.append(f"{level} {sum(o == 'pass' for o in seen)}/{len(seen)}")
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in summary(records).items())
+    return f"{', '.join(parts)} rules passed; tests: {counts or 'none'}"
+
+
 def rules_section() -> dict[str, dict]:
     """The registry as the run saw it, so a report can be built without this package's current rules."""
     return {
@@ -164,14 +181,41 @@ def write(path: str | Path, doc: dict) -> None:
 
 
 class ResultsError(ValueError):
-    pass
+    """One line: the file and what is wrong with it."""
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
 def load(path: str | Path) -> dict:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ResultsError(f"{path}: cannot read results ({exc})") from None
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise ResultsError(f"{path}: cannot read results ({_first_line(exc)}). Fix: check the path") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ResultsError(f"{path}: not an oss-conformance results file (expected format {FORMAT})")
+    problem = _shape_problem(doc)
+    if problem:
+        raise ResultsError(f"{path}: {problem}. Fix: give a file written by pytest --results")
     return doc
+
+
+def _shape_problem(doc: dict) -> str:
+    """What a report reads, checked up front so a wrong file is one line rather than a KeyError."""
+    if not isinstance(doc.get("run"), dict) or not isinstance(doc.get("tests"), list):
+        return "'run' must be an object and 'tests' a list"
+    rules_ = doc.get("rules", {})
+    if not isinstance(rules_, dict) or not all(
+        isinstance(m, dict) and isinstance(m.get("operation"), str) and isinstance(m.get("level"), str)
+        for m in rules_.values()
+    ):
+        return "'rules' must map rule ids to objects with 'operation' and 'level'"
+    for number, test in enumerate(doc["tests"], 1):
+        if (
+            not isinstance(test, dict)
+            or not isinstance(test.get("test"), str)
+            or not isinstance(test.get("outcome"), str)
+        ):
+            return f"test {number} needs string fields 'test' and 'outcome'"
+    return ""

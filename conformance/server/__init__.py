@@ -1,5 +1,5 @@
 """The reference OSS server: a small, standalone, thread-safe implementation of the documented behaviour
-(OSS-FACTS.md), with named deliberate deviations ("quirks") for proving the suite can fail."""
+(docs/oss-facts.md), with named deliberate deviations ("quirks") for proving the suite can fail."""
 
 from conformance.server.quirks import REGISTRY as QUIRKS
 from conformance.server.quirks import Quirk, Quirks

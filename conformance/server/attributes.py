@@ -1,7 +1,7 @@
 """Validation of the attributes objects and links share: name, storage class, ACL, user metadata,
 forbid-overwrite, tagging, standard HTTP headers; and the overwrite guard (WORM, forbid-overwrite).
 
-Sources: OSS-FACTS 1.2 (header table), 1.5 (WORM), 5 (naming). Choices where the facts are silent are
+Sources: docs/oss-facts.md §1.2 (header table), §1.5 (WORM), §5 (naming). Choices where the facts are silent are
 marked [choice] and listed in the server's report.
 """
 
@@ -14,7 +14,7 @@ from conformance.server.model import Bucket, ObjectVersion
 from conformance.server.request import Request, parse_query
 
 OBJECT_CLASSES = ("Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive")
-LINK_CLASSES = ("Standard", "IA", "Archive")  # PutSymlink doc lists only these three (OSS-FACTS 1.2)
+LINK_CLASSES = ("Standard", "IA", "Archive")  # PutSymlink doc lists only these three (docs/oss-facts.md §1.2)
 OBJECT_ACLS = ("default", "private", "public-read", "public-read-write")
 BUCKET_ACLS = ("private", "public-read", "public-read-write")
 STANDARD_HEADERS = ("Cache-Control", "Content-Disposition", "Content-Encoding", "Expires", "Content-Language")
@@ -27,7 +27,7 @@ _META_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def check_key(key: str) -> str:
-    """OSS-FACTS 5: 1..1023 UTF-8 bytes, not starting with '/' or '\\'."""
+    """docs/oss-facts.md §5: 1..1023 UTF-8 bytes, not starting with '/' or '\\'."""
     if not key:
         raise OssError("InvalidObjectName", "The Object name can not be empty", ec="0016-00000001")
     if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
@@ -56,7 +56,7 @@ def object_acl(request: Request, default: str = "default") -> str:
 
 
 def forbid_overwrite(request: Request) -> bool:
-    """`true`/`false` (case-insensitive [choice]); anything else is EC 0017-00000279 (OSS-FACTS 1.2)."""
+    """`true`/`false` (case-insensitive [choice]); anything else is EC 0017-00000279 (docs/oss-facts.md §1.2)."""
     value = request.header("x-oss-forbid-overwrite")
     if value is None or value.lower() == "false":
         return False

@@ -1,6 +1,6 @@
 """Verify V1 and V4 request signatures (header and presigned-URL forms) with the shared signing functions.
 
-Sources: OSS-FACTS 6.2 (V1), 6.3 (V4), 6.4 (auth errors, all 403 except the V4 argument checks, which are
+Sources: docs/oss-facts.md §6.2 (V1), §6.3 (V4), §6.4 (auth errors, all 403 except the V4 argument checks, which are
 400 InvalidArgument with EC 0002-00000226 / 0002-00000214 / 0002-00000209). The canonical forms live in
 conformance/client/signing.py; this module only extracts the inputs and judges the result.
 """
@@ -42,7 +42,7 @@ def authenticate(
         if authorization.startswith(signing.V4_ALGORITHM + " "):
             _verify_v4(request, credentials, signing.parse_v4_authorization(authorization), now, presigned=False)
         elif authorization.startswith("OSS "):
-            _verify_v1_header(request, credentials, authorization[4:], now)
+            _verify_v1_header(request, credentials, authorization[4:], now, quirks)
         else:
             raise OssError("AccessDenied", "Authorization header is invalid.")
     elif request.param("x-oss-signature") is not None:
@@ -82,14 +82,15 @@ def _compare_v1(credentials: Credentials, string_to_sign: str, provided: str, ac
     )
 
 
-def _verify_v1_header(request: Request, credentials: Credentials, value: str, now: float) -> None:
+def _verify_v1_header(request: Request, credentials: Credentials, value: str, now: float, quirks: Quirks) -> None:
     access_key_id, _, provided = value.partition(":")
     _check_access_key(access_key_id, credentials)
-    raw_date = request.header("x-oss-date") or request.header("date")  # x-oss-date wins (OSS-FACTS 6.2)
+    raw_date = request.header("x-oss-date") or request.header("date")  # x-oss-date wins (docs/oss-facts.md §6.2)
     _check_skew(parse_http_date(raw_date), now, raw_date)
-    string_to_sign = signing.v1_string_to_sign(
-        request.method, request.bucket, request.key, request.headers, request.query
-    )
+    query = request.query
+    if quirks.has("v1-symlink-not-signed"):
+        query = [(name, value) for name, value in query if name != "symlink"]
+    string_to_sign = signing.v1_string_to_sign(request.method, request.bucket, request.key, request.headers, query)
     _compare_v1(credentials, string_to_sign, provided, access_key_id)
 
 

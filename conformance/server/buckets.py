@@ -1,6 +1,6 @@
 """Bucket-level operations: versioning, ACL, bucket info, create/delete/head.
 
-Only what the suite and the SDK fixtures need (OSS-FACTS 8.2 lists the calls oss2's fixtures make).
+Only what the suite and the SDK fixtures need (docs/oss-facts.md §8.2 lists the calls oss2's fixtures make).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def head_bucket(ctx: Context, request: Request) -> Response:
 
 def list_multipart_uploads(ctx: Context, request: Request) -> Response:
     """Multipart upload is not modelled, so there is never one in progress. oss2's test fixtures list
-    uploads (and live channels) in tearDown (OSS-FACTS 8.2); an empty answer is the truthful one."""
+    uploads (and live channels) in tearDown (docs/oss-facts.md §8.2); an empty answer is the truthful one."""
     bucket = ctx.store.bucket(request.bucket or "")
     fields = ["KeyMarker", "UploadIdMarker", "NextKeyMarker", "NextUploadIdMarker", "Delimiter", "Prefix"]
     children = [element("Bucket", bucket.name), *(element(name, "") for name in fields)]

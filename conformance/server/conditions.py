@@ -1,6 +1,6 @@
 """Conditional request headers and byte ranges for GetObject/HeadObject (and CopyObject's copy-source forms).
 
-Sources: OSS-FACTS 3.4 (general GetObject rules: If-Match mismatch / If-Unmodified-Since -> 412
+Sources: docs/oss-facts.md §3.4 (general GetObject rules: If-Match mismatch / If-Unmodified-Since -> 412
 PreconditionFailed; If-None-Match match / If-Modified-Since -> 304; an invalid or unsatisfiable Range -> the
 whole object with 200 and no Content-Range).
 """

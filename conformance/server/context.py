@@ -18,6 +18,7 @@ class Context:
     credentials: Credentials
     quirks: Quirks
     verbose: bool = False
+    max_body: int = 64 * 1024 * 1024  # bytes of a request body accepted; over it: 400 EntityTooLarge
     _prefix: str = field(default_factory=lambda: secrets.token_hex(4).upper())
     _counter: itertools.count = field(default_factory=lambda: itertools.count(time.time_ns() & (2**63 - 1)))
 

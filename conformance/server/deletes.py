@@ -1,6 +1,6 @@
 """DeleteObject and DeleteMultipleObjects (`POST /?delete`).
 
-Sources: OSS-FACTS 4 (a link is deleted as itself; versioned deletes answer with x-oss-delete-marker and
+Sources: docs/oss-facts.md §4 (a link is deleted as itself; versioned deletes answer with x-oss-delete-marker and
 x-oss-version-id). DeleteObject is idempotent: a missing key is 204.
 """
 

@@ -1,7 +1,7 @@
 """OSS error responses: the error table (as data), the exception the operations raise, and its XML.
 
-Sources: OSS-FACTS.md section 6.1 (body shape, x-oss-ec, RecommendDoc), 6.4 (auth errors), 5 (names),
-2 and 3.2 (symlink errors). EC values are the documented ones where OSS-FACTS names one; where no EC is
+Sources: docs/oss-facts.md §6.1 (body shape, x-oss-ec, RecommendDoc), §6.4 (auth errors), §5 (names),
+§2 and §3.2 (symlink errors). EC values are the documented ones where the facts name one; where no EC is
 documented the table carries PLACEHOLDER_EC, so a reader can tell an invented value from a documented one.
 """
 
@@ -22,7 +22,7 @@ class ErrorSpec(NamedTuple):
 
 
 ERROR_TABLE: dict[str, ErrorSpec] = {
-    # auth (OSS-FACTS 6.4)
+    # auth (docs/oss-facts.md §6.4)
     "AccessDenied": ErrorSpec(403, "You have no right to access this object because of bucket acl.", "0003-00000001"),
     "SignatureDoesNotMatch": ErrorSpec(
         403,
@@ -36,7 +36,7 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
     "RequestTimeTooSkewed": ErrorSpec(
         403, "The difference between the request time and the current time is too large.", "0002-00000504"
     ),
-    # addressing / names (OSS-FACTS 5, 2)
+    # addressing / names (docs/oss-facts.md §5, §2)
     "NoSuchBucket": ErrorSpec(404, "The specified bucket does not exist.", "0015-00000101"),
     "NoSuchKey": ErrorSpec(404, "The specified key does not exist.", "0026-00000001"),
     "NoSuchVersion": ErrorSpec(404, "The specified version does not exist.", PLACEHOLDER_EC),
@@ -51,6 +51,11 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
     "InvalidDigest": ErrorSpec(400, "The Content-MD5 you specified was invalid.", PLACEHOLDER_EC),
     "InvalidEncodingType": ErrorSpec(400, "The encoding type is invalid.", PLACEHOLDER_EC),
     "InvalidRequest": ErrorSpec(400, "Invalid request.", PLACEHOLDER_EC),
+    "EntityTooLarge": ErrorSpec(400, "Your proposed upload exceeds the maximum allowed object size.", PLACEHOLDER_EC),
+    "IncompleteBody": ErrorSpec(
+        400, "You did not provide the number of bytes specified by the Content-Length.", PLACEHOLDER_EC
+    ),
+    "InvalidRange": ErrorSpec(416, "The requested range cannot be satisfied", PLACEHOLDER_EC),  # quirk only
     # object state
     "FileAlreadyExists": ErrorSpec(
         409, "The object you specified already exists and can not be overwritten.", "0026-00000002"
@@ -71,7 +76,7 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
     "NotImplemented": ErrorSpec(
         501, "A header you provided implies functionality that is not implemented.", PLACEHOLDER_EC
     ),
-    # symlinks (OSS-FACTS 1.3, 2, 3.2)
+    # symlinks (docs/oss-facts.md §1.3, §2, §3.2)
     "NotSymlink": ErrorSpec(400, "The specified object is not a symlink.", "0043-00000101"),
     "SymlinkTargetNotExist": ErrorSpec(404, "The symlink target object does not exist.", "0026-00000012"),
     "InvalidTargetType": ErrorSpec(400, "The symlink target object type is not supported.", PLACEHOLDER_EC),

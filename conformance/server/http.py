@@ -2,7 +2,7 @@
 
 Every reply carries x-oss-request-id, Date, Server: AliyunOSS and Content-Length (keep-alive needs it).
 Errors are XML with x-oss-ec; HEAD errors have no body and carry the base64 error XML in x-oss-err
-(OSS-FACTS 6.1). Header bytes are treated as UTF-8 both ways, since metadata values may be UTF-8.
+(docs/oss-facts.md §6.1). Header bytes are treated as UTF-8 both ways, since metadata values may be UTF-8.
 """
 
 from __future__ import annotations
@@ -80,47 +80,85 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         return {name: _as_utf8(",".join(self.headers.get_all(name) or [])) for name in names}
 
     def _read_body(self, headers: dict[str, str]) -> bytes:
+        """The body, up to the server's cap: over it, EntityTooLarge without reading the rest."""
+        cap = self.server.context.max_body
         if "chunked" in headers.get("transfer-encoding", "").lower():
-            return self._read_chunked()
+            return self._read_chunked(cap)
         length = int(headers.get("content-length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+        if length > cap:
+            self.close_connection = True  # the unread body makes the connection unusable
+            raise OssError("EntityTooLarge", extras={"MaxSizeAllowed": str(cap), "ProposedSize": str(length)})
+        body = self.rfile.read(length) if length > 0 else b""
+        if len(body) < length:
+            self.close_connection = True
+            raise OssError("IncompleteBody")
+        return body
 
-    def _read_chunked(self) -> bytes:
-        chunks = []
+    def _read_chunked(self, cap: int) -> bytes:
+        chunks, total = [], 0
         while True:
             size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
             if size == 0:
                 while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                     pass  # trailers
                 return b"".join(chunks)
+            total += size
+            if total > cap:
+                self.close_connection = True
+                raise OssError("EntityTooLarge", extras={"MaxSizeAllowed": str(cap)})
             chunks.append(self.rfile.read(size))
             self.rfile.readline()
 
     def _handle(self) -> None:
         ctx = self.server.context
+        self._body_done = False
         request_id = ctx.next_request_id()
         headers = self._lower_headers()
         head = self.command == "HEAD"
         try:
-            body = self._read_body(headers)
-        except ValueError:
-            self.close_connection = True  # the framing is broken; the connection cannot be reused
-            body = b""
-        try:
-            request = build_request(self.command, self.path, headers, body, ctx.store.has_bucket, ctx.quirks)
+            request = build_request(self.command, self.path, headers, b"", ctx.store.has_bucket, ctx.quirks)
             if ctx.quirks.has("signature-not-verified"):
                 request.anonymous = request.header("authorization") is None
             else:
-                authenticate(request, ctx.credentials, quirks=ctx.quirks)
+                authenticate(request, ctx.credentials, quirks=ctx.quirks)  # from the headers: no body read yet
+            request.body = self._body_for(request, headers)
             if request.stored_key is not None:
                 request.key = request.stored_key
             response = dispatch(ctx, request)
         except OssError as error:
+            if not self._body_done:
+                self.close_connection = True  # an unread body would be taken for the next request
             response = error_response(ctx, error, request_id, headers.get("host", ""), head)
         except Exception:  # a server bug must still produce a well-formed reply
             traceback.print_exc(file=sys.stderr)
             response = error_response(ctx, OssError("InternalError"), request_id, headers.get("host", ""), head)
         self._send(response, request_id, head)
+
+    _body_done = False
+
+    def _body_for(self, request, headers: dict[str, str]) -> bytes:
+        """Read the body only for a signed request: an anonymous write is refused by the router anyway, so
+        an unauthenticated 1 GB PUT costs nothing."""
+        if request.anonymous and self.command not in ("GET", "HEAD"):
+            return b""
+        try:
+            body = self._read_body(headers)
+        except ValueError:
+            raise OssError("InvalidRequest", "The request body framing is invalid.") from None
+        self._body_done = True
+        return body
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Malformed HTTP (bad request line, headers, version): still an OSS XML error where a reply is possible."""
+        self.close_connection = True
+        codes = {400: "InvalidRequest", 405: "MethodNotAllowed", 501: "NotImplemented"}
+        error = OssError(codes.get(code, "InvalidRequest"), message or "Malformed HTTP request.", status=code)
+        request_id = self.server.context.next_request_id()
+        host = self.headers.get("host", "") if getattr(self, "headers", None) else ""
+        response = error_response(self.server.context, error, request_id, host, self.command == "HEAD")
+        if not hasattr(self, "wfile"):
+            return
+        self._send(response, request_id, getattr(self, "command", "") == "HEAD")
 
     def _send(self, response: Response, request_id: str, head: bool) -> None:
         length = response.content_length if response.content_length is not None else len(response.body)

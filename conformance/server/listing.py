@@ -1,7 +1,7 @@
 """ListObjects (V1), ListObjectsV2 (`list-type=2`), ListObjectVersions (`?versions`) and ListBuckets (GET /).
 
-Links appear with `<Type>Symlink</Type>` (OSS-FACTS 4); a link's Size is the length of its target name and its
-ETag the link's own [choice, OSS-FACTS 4 says both are undocumented]. Keys sort by code point, which equals
+Links appear with `<Type>Symlink</Type>` (docs/oss-facts.md §4); a link's Size is the length of its target name and its
+ETag the link's own [choice, docs/oss-facts.md §4 says both are undocumented]. Keys sort by code point, which equals
 UTF-8 byte order. With `encoding-type=url`, names are percent-encoded (`/` kept).
 """
 

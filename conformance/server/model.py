@@ -57,7 +57,7 @@ def content_digest(data: bytes) -> tuple[str, str, int]:
 
 
 def link_etag(target: str) -> str:
-    """A link's own ETag. OSS calls it opaque (OSS-FACTS 1.4); MD5 of the target name is our choice."""
+    """A link's own ETag. OSS calls it opaque (docs/oss-facts.md §1.4); MD5 of the target name is our choice."""
     return f'"{hashlib.md5(target.encode("utf-8", "surrogateescape")).hexdigest().upper()}"'
 
 

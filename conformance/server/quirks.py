@@ -68,8 +68,20 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "bad-request-generic",
         "web-framework clones that map every validation failure to one error",
-        ("symlink.put.target-header-required", "symlink.put.storage-class-invalid", "object.name.too-long"),
-        "Every 400 reply has Code BadRequest instead of the documented Code.",
+        (
+            "auth.v4-wrong-region",
+            "object.name.leading-separator",
+            "object.name.too-long",
+            "symlink.get.not-symlink",
+            "symlink.put.link-name-leading-slash",
+            "symlink.put.link-name-too-long",
+            "symlink.put.link-name-too-long-bytes",
+            "symlink.put.storage-class-empty",
+            "symlink.put.storage-class-invalid",
+            "symlink.put.target-header-required-code",
+            "symlink.read.target-is-link",
+        ),
+        "Every 400 reply has Code BadRequest instead of the documented Code: every rule that names a 400 Code breaks.",
     ),
     Quirk(
         "no-such-bucket-as-no-such-key",
@@ -86,8 +98,13 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "error-body-not-xml",
         "clones built on a JSON web framework",
-        ("error.body-xml",),
-        "Error bodies are plain text `Code: Message` with Content-Type text/plain instead of <Error> XML.",
+        (
+            "error.body-xml",
+            "error.content-type",
+            "error.head-x-oss-err",
+        ),
+        "Error bodies are plain text `Code: Message` with Content-Type text/plain instead of <Error> XML; a HEAD "
+        "error's x-oss-err carries that text too, so the rules on error Content-Type and x-oss-err break as well.",
     ),
     Quirk(
         "request-id-missing-on-errors",
@@ -166,7 +183,7 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "head-drops-user-meta",
         "clones whose HEAD handler builds headers from the content only",
-        ("symlink.put.meta-roundtrip", "symlink.read.link-meta"),
+        ("symlink.read.link-meta",),
         "HeadObject returns no x-oss-meta-* headers.",
     ),
     Quirk(
@@ -210,8 +227,9 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "last-modified-from-link",
         "clones that copy the link's own Last-Modified",
-        ("symlink.read.last-modified-max",),
-        "GET and HEAD through a link report the link's Last-Modified, not the later of link and target.",
+        ("symlink.read.last-modified-max", "symlink.read.time-conditionals"),
+        "GET and HEAD through a link report the link's Last-Modified, not the later of link and target; the time "
+        "conditionals compare against that same wrong time, so their rule breaks too.",
     ),
     Quirk(
         "target-meta-leaked",
@@ -259,8 +277,12 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "delete-follows-link",
         "clones that resolve links for every operation",
-        ("symlink.ops.delete-link-only",),
-        "DeleteObject on a link removes the target; the link stays.",
+        (
+            "symlink.ops.delete-link-only",
+            "versioning.symlink.delete-marker",
+        ),
+        "DeleteObject on a link removes the target; the link stays. In a versioned bucket the delete marker "
+        "lands on the target, so the link's delete-marker rule breaks too.",
     ),
     Quirk(
         "copy-dereferences-link",
@@ -343,6 +365,56 @@ REGISTRY: dict[str, Quirk] = _registry(
         ("versioning.symlink.delete-marker",),
         "DeleteObject in a versioned bucket removes the current version and answers 204 without "
         "x-oss-delete-marker or x-oss-version-id.",
+    ),
+    # ---- inputs the SDKs send and parameter edges (docs/inputs.md)
+    Quirk(
+        "get-symlink-equals-ignored",
+        "routers that match the raw query text 'symlink' (oss2 sends 'symlink=')",
+        ("symlink.get.query-with-equals",),
+        "GET ?symlink= (with '=') is served as a plain GetObject; bare GET ?symlink still works.",
+    ),
+    Quirk(
+        "empty-body-content-md5-refused",
+        "clones that take Content-MD5 on a request without a body as a malformed upload",
+        ("symlink.empty-body-content-md5",),
+        "PutSymlink and GetSymlink with any Content-MD5 header fail with 400 InvalidDigest.",
+    ),
+    Quirk(
+        "link-acl-unchecked",
+        "clones that drop an x-oss-object-acl value they do not recognise",
+        ("symlink.put.object-acl-invalid",),
+        "PutSymlink with an unknown x-oss-object-acl value succeeds and the link gets the default ACL.",
+    ),
+    Quirk(
+        "link-tagging-truncated",
+        "clones that keep the first ten tags instead of refusing the request",
+        ("symlink.put.tagging-too-many",),
+        "PutSymlink with more than 10 tags succeeds and stores the first 10.",
+    ),
+    Quirk(
+        "range-past-end-416",
+        "S3 front ends (HTTP range semantics: a first byte past the end is 416)",
+        ("symlink.read.range-past-end",),
+        "A Range whose first byte is at or after the object's length fails with 416 InvalidRange.",
+    ),
+    Quirk(
+        "suffix-range-ignored",
+        "clones that parse only first-last ranges",
+        ("symlink.read.range-open-and-suffix",),
+        "A suffix Range (bytes=-n) is ignored: 200 with the whole object.",
+    ),
+    Quirk(
+        "target-plain-decoded",
+        "clones that decode the target with a URL-path decoder ('+' stays '+')",
+        ("symlink.put.target-plus-is-space",),
+        "x-oss-symlink-target is percent-decoded without form rules: a '+' sent for a space stays a '+'.",
+    ),
+    Quirk(
+        "v1-symlink-not-signed",
+        "S3-derived V1 verifiers whose sub-resource list lacks OSS's own (symlink)",
+        ("symlink.v1-signed",),
+        "V1 verification leaves ?symlink out of the canonical resource: V1-signed PutSymlink and GetSymlink fail "
+        "with 403 SignatureDoesNotMatch.",
     ),
 )
 

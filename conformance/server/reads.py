@@ -1,9 +1,9 @@
 """GetObject, HeadObject and GetObjectMeta, including reading through a symlink.
 
-Sources: OSS-FACTS 3 (through a link: target bytes, Content-Length/ETag/Content-MD5 from the target,
+Sources: docs/oss-facts.md §3 (through a link: target bytes, Content-Length/ETag/Content-MD5 from the target,
 Last-Modified = max(link, target), everything else from the link; SymlinkTargetNotExist, InvalidTargetType,
-InvalidObjectState; both ACLs must allow), 3.3 (GetObjectMeta reports the link itself), 3.4 (range and
-conditionals), 2 (delete markers).
+InvalidObjectState; both ACLs must allow), §3.3 (GetObjectMeta reports the link itself), §3.4 (range and
+conditionals), §2 (delete markers).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def select_version(ctx: Context, bucket: Bucket, key: str, version_id: str | Non
 
 
 def resolve_link(ctx: Context, bucket: Bucket, link: ObjectVersion, hops: int = 0) -> ObjectVersion:
-    """The current version of a link's target (OSS-FACTS 4: links resolve to the current version)."""
+    """The current version of a link's target (docs/oss-facts.md §4: links resolve to the current version)."""
     if not link.is_link:
         return link
     target = ctx.store.current(bucket.name, link.target or "")
@@ -149,9 +149,7 @@ def read_object(ctx: Context, request: Request) -> Response:
     for param, header in RESPONSE_OVERRIDES.items():
         if request.param(param) is not None and not head:
             headers[header] = request.param(param) or ""
-    range_header = request.header("range")
-    if ctx.quirks.has("range-ignored-through-link") and shown.is_link:
-        range_header = None
+    range_header = _range_with_quirks(ctx, request.header("range"), shown, content.size)
     byte_range = parse_range(range_header, content.size)
     if byte_range is None:
         return Response(200, headers, b"" if head else content.data, content.size if head else None)
@@ -159,6 +157,18 @@ def read_object(ctx: Context, request: Request) -> Response:
     headers["Content-Range"] = f"bytes {first}-{last}/{content.size}"
     body = content.data[first : last + 1]
     return Response(206, headers, b"" if head else body, len(body) if head else None)
+
+
+def _range_with_quirks(ctx: Context, value: str | None, shown: ObjectVersion, size: int) -> str | None:
+    """The Range header as the server reads it; the quirk branches are clones' range mistakes."""
+    if ctx.quirks.has("range-ignored-through-link") and shown.is_link:
+        return None
+    if ctx.quirks.has("suffix-range-ignored") and (value or "").replace(" ", "").startswith("bytes=-"):
+        return None
+    first = (value or "").partition("=")[2].partition("-")[0].strip()
+    if ctx.quirks.has("range-past-end-416") and first.isdigit() and int(first) >= size:
+        raise OssError("InvalidRange", extras={"RangeRequested": value or "", "ActualObjectSize": str(size)})
+    return value
 
 
 def _clone_headers(
@@ -177,7 +187,7 @@ def _clone_headers(
 
 
 def get_object_meta(ctx: Context, request: Request) -> Response:
-    """HEAD ?objectMeta: the addressed object itself, never the link's target (OSS-FACTS 3.3)."""
+    """HEAD ?objectMeta: the addressed object itself, never the link's target (docs/oss-facts.md §3.3)."""
     if ctx.quirks.has("objectmeta-not-implemented"):
         raise OssError("NotImplemented")
     bucket, shown = addressed(ctx, request)
@@ -193,7 +203,7 @@ def get_object_meta(ctx: Context, request: Request) -> Response:
 
 
 def stored_size(version: ObjectVersion) -> int:
-    """A link's size is the length of its target name (OSS-FACTS 7: storage ~ target path) [choice]."""
+    """A link's size is the length of its target name (docs/oss-facts.md §7: storage ~ target path) [choice]."""
     if version.is_link:
         return len((version.target or "").encode("utf-8", "surrogateescape"))
     return version.size

@@ -1,6 +1,6 @@
 """The parsed request and the reply an operation builds, plus Host/path/query parsing.
 
-Addressing (OSS-FACTS 6.5): virtual-host when the first Host label is an existing bucket and more labels
+Addressing (docs/oss-facts.md §6.5): virtual-host when the first Host label is an existing bucket and more labels
 follow (`bucket.127.0.0.1:PORT`), else path-style `/<bucket>/<key>`. The path is percent-decoded after the
 bucket is split off, so `%2F` inside a key is a `/` of the key. Query values are decoded with form rules
 (`+` is a space), matching what `requests`' params= and the SDKs (which always send `%2B`) produce.
@@ -83,7 +83,9 @@ def split_target(host: str, target: str, is_bucket: Callable[[str], bool]) -> tu
     path, query = parts.path or "/", parts.query
     name = host_name(host)
     labels = name.split(".")
-    if len(labels) > 1 and not _is_ip(name) and is_bucket(labels[0]):
+    # `<bucket>.<ip or localhost>` is virtual-host even when the bucket does not exist (then: NoSuchBucket)
+    own_name = len(labels) > 1 and (_is_ip(".".join(labels[1:])) or labels[1:] == ["localhost"])
+    if len(labels) > 1 and not _is_ip(name) and (is_bucket(labels[0]) or own_name):
         raw_key = path[1:]
         return query, labels[0], raw_key or None
     bucket_part, slash, raw_key = path[1:].partition("/")
@@ -93,7 +95,7 @@ def split_target(host: str, target: str, is_bucket: Callable[[str], bool]) -> tu
 
 
 def decode_key(raw_key: str) -> str:
-    """Percent-decode a key; keys must be UTF-8 (OSS-FACTS 5: not UTF-8 -> EC 0016-00000002)."""
+    """Percent-decode a key; keys must be UTF-8 (docs/oss-facts.md §5: not UTF-8 -> EC 0016-00000002)."""
     try:
         return unquote_to_bytes(raw_key).decode("utf-8")
     except UnicodeDecodeError:
@@ -113,6 +115,8 @@ def build_request(
     host = headers.get("host", "")
     query, bucket, raw_key = split_target(host, target, is_bucket)
     request = Request(method, bucket, None, parse_query(query), headers, body, host)
+    if quirks.has("get-symlink-equals-ignored") and method == "GET" and "symlink=" in query.split("&"):
+        request.query = [(name, value) for name, value in request.query if name != "symlink"]
     if raw_key is not None:
         try:
             request.key = _decode_key_with_quirks(raw_key, quirks)

@@ -59,7 +59,7 @@ BUCKET_ROUTES: Routes = {
 
 SERVICE_ROUTES: Routes = {"GET": [(None, listing.list_buckets)]}
 
-# What an anonymous caller may attempt; the operation then checks the effective ACL (OSS-FACTS 3.2).
+# What an anonymous caller may attempt; the operation then checks the effective ACL (docs/oss-facts.md §3.2).
 ANONYMOUS_OPERATIONS = frozenset({reads.read_object, symlinks.get_symlink})
 
 # Sub-resources that only make sense on an object: on a bare bucket they mean an empty object name.

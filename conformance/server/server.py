@@ -43,6 +43,7 @@ class ReferenceServer:
         quirks: Iterable[str] = (),
         data_dir: str | None = None,
         verbose: bool = False,
+        max_body: int = 64 * 1024 * 1024,
         latency_ms: float = 0.0,
     ) -> None:
         if not is_loopback(host):
@@ -52,7 +53,8 @@ class ReferenceServer:
         store.ensure_bucket(bucket)
         store.ensure_bucket(f"{bucket}-versioned", versioning="Enabled")
         store.ensure_bucket(f"{bucket}-worm", worm=True)
-        self.context = Context(store, Credentials(access_key_id, access_key_secret, region), Quirks(quirks), verbose)
+        credentials = Credentials(access_key_id, access_key_secret, region)
+        self.context = Context(store, credentials, Quirks(quirks), verbose, max_body)
         self.latency = latency_ms / 1000
         self._httpd: MeteredHTTPServer | None = None
         self._thread: threading.Thread | None = None

@@ -2,14 +2,12 @@
 
 Every read and write goes through the Store so that the checks an operation makes ("does the key exist?",
 "is it immutable?") run under the same lock as the write they guard: forbid-overwrite is atomic.
-Persistence is deliberately simple: the whole state is pickled to `<data_dir>/state.pickle` after each
-mutation (write to a temporary file, then rename), which is fine for a test server's data volumes.
+With a data directory, every mutation also stores the one key (or bucket) it changed in sqlite (persist.py),
+so a write costs the same with 1 MB or 200 MB stored.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
 import threading
 import time
 import uuid
@@ -19,8 +17,7 @@ from typing import NamedTuple
 
 from conformance.server.errors import OssError
 from conformance.server.model import NULL_VERSION, Bucket, ObjectVersion
-
-STATE_FILE = "state.pickle"
+from conformance.server.persist import SqliteState
 
 # A guard runs under the lock before a write/delete: (bucket, current version or None) -> None or raise.
 Guard = Callable[[Bucket, ObjectVersion | None], None]
@@ -39,29 +36,29 @@ class Store:
     def __init__(self, data_dir: str | None = None) -> None:
         self._lock = threading.RLock()
         self._buckets: dict[str, Bucket] = {}
-        self._data_dir = data_dir
-        if data_dir:
-            os.makedirs(data_dir, exist_ok=True)
-            self._load()
+        self._state = SqliteState(data_dir) if data_dir else None
+        if self._state is not None:
+            self._buckets = self._state.load()
 
     # ------------------------------------------------------------ persistence
 
-    def _path(self) -> str:
-        assert self._data_dir
-        return os.path.join(self._data_dir, STATE_FILE)
-
-    def _load(self) -> None:
-        if os.path.exists(self._path()):
-            with open(self._path(), "rb") as handle:
-                self._buckets = pickle.load(handle)
-
-    def _save(self) -> None:
-        if not self._data_dir:
+    def _save(self, bucket: str | None = None, key: str | None = None) -> None:
+        """Persist what a mutation changed: one key's versions, one bucket's attributes, or (no arguments)
+        everything, which costs as much as the data stored: prefer naming what changed."""
+        if self._state is None:
             return
-        temporary = self._path() + ".tmp"
-        with open(temporary, "wb") as handle:
-            pickle.dump(self._buckets, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self._path())
+        if bucket is not None and key is not None:
+            self._state.save_key(bucket, key, self._buckets[bucket].objects.get(key))
+        elif bucket is not None:
+            if bucket in self._buckets:
+                self._state.save_bucket(self._buckets[bucket])
+            else:
+                self._state.drop_bucket(bucket)
+        else:
+            for name, found in self._buckets.items():
+                self._state.save_bucket(found)
+                for object_key, versions in found.objects.items():
+                    self._state.save_key(name, object_key, versions)
 
     # ------------------------------------------------------------ buckets
 
@@ -70,21 +67,21 @@ class Store:
         with self._lock:
             if name not in self._buckets:
                 self._buckets[name] = Bucket(name, int(time.time()), versioning=versioning, worm=worm)
-                self._save()
+                self._save(name)
 
     def create_bucket(self, name: str, acl: str, storage_class: str) -> None:
         with self._lock:
             if name in self._buckets:
                 raise OssError("BucketAlreadyExists", extras={"BucketName": name})
             self._buckets[name] = Bucket(name, int(time.time()), acl=acl, storage_class=storage_class)
-            self._save()
+            self._save(name)
 
     def delete_bucket(self, name: str) -> None:
         with self._lock:
             if self.bucket(name).objects:
                 raise OssError("BucketNotEmpty", extras={"BucketName": name})
             del self._buckets[name]
-            self._save()
+            self._save(name)
 
     def bucket(self, name: str) -> Bucket:
         bucket = self._buckets.get(name)
@@ -105,7 +102,7 @@ class Store:
             bucket = self.bucket(name)
             for attribute, value in changes.items():
                 setattr(bucket, attribute, value)
-            self._save()
+            self._save(name)
 
     # ------------------------------------------------------------ reads
 
@@ -141,7 +138,7 @@ class Store:
                 bucket.objects[version.key] = [*kept, version]
             else:
                 bucket.objects[version.key] = [version]
-            self._save()
+            self._save(bucket_name, version.key)
             return version
 
     def update(
@@ -153,7 +150,7 @@ class Store:
             for index in range(len(versions) - 1, -1, -1):
                 if version_id is None or versions[index].version_id == version_id:
                     versions[index] = change(versions[index])
-                    self._save()
+                    self._save(bucket_name, key)
                     return versions[index]
             raise OssError("NoSuchKey", extras={"Key": key})
 
@@ -182,4 +179,4 @@ class Store:
             bucket.objects[key] = versions
         else:
             bucket.objects.pop(key, None)
-        self._save()
+        self._save(bucket.name, key)

@@ -1,5 +1,5 @@
 """Object sub-resources: `?acl`, `?tagging`, `?restore`. On a link they act on the link itself
-(OSS-FACTS 4: tagging and ACL ops apply to the link; RestoreObject on a link -> 400 OperationNotSupported [I]).
+(docs/oss-facts.md §4: tagging and ACL ops apply to the link; RestoreObject on a link -> 400 OperationNotSupported [I]).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """PutSymlink (`PUT ?symlink`) and GetSymlink (`GET ?symlink`).
 
-Sources: OSS-FACTS 1 (PutSymlink: target header decoded with form rules, no target checks at create time,
+Sources: docs/oss-facts.md §1 (PutSymlink: target header decoded with form rules, no target checks at create time,
 link classes Standard/IA/Archive, attributes stored on the link, EC 0043-00000001 for a missing target header)
-and 2 (GetSymlink: target percent-encoded, link's ETag/Last-Modified/Content-Type/meta, NotSymlink EC
+and §2 (GetSymlink: target percent-encoded, link's ETag/Last-Modified/Content-Type/meta, NotSymlink EC
 0043-00000101, delete-marker replies).
 """
 
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from urllib.parse import quote, unquote_plus
+from urllib.parse import quote, unquote, unquote_plus
 
 from conformance.server.attributes import (
     LINK_CLASSES,
     MAX_KEY_BYTES,
+    MAX_TAGS,
     META_LIMIT_BYTES,
+    OBJECT_ACLS,
     Attributes,
+    check_key,
     overwrite_guard,
     read_attributes,
 )
@@ -38,28 +41,43 @@ def _check_implemented(ctx: Context) -> None:
 
 
 def decode_target(ctx: Context, raw: str) -> str:
-    """Form decoding (`+` is a space): the one rule consistent with oss2, Go v1 and Java (OSS-FACTS 1.7)."""
+    """Form decoding (`+` is a space): the one rule consistent with oss2, Go v1 and Java (docs/oss-facts.md §1.7)."""
     if ctx.quirks.has("symlink-target-raw") or ctx.quirks.has("target-stored-undecoded"):
         return raw
+    if ctx.quirks.has("target-plain-decoded"):
+        return unquote(raw)
     return unquote_plus(raw)
 
 
 def encode_target(ctx: Context, target: str) -> str:
-    """Percent-encoded with `/` kept: `+` -> %2B, space -> %20, non-ASCII -> %XX (OSS-FACTS 2)."""
+    """Percent-encoded with `/` kept: `+` -> %2B, space -> %20, non-ASCII -> %XX (docs/oss-facts.md §2)."""
     if ctx.quirks.has("symlink-target-raw") or ctx.quirks.has("target-returned-decoded"):
         return target
     return quote(target, safe="/")
 
 
 def _link_key(ctx: Context, request: Request) -> str:
-    if ctx.quirks.has("link-name-length-in-characters") and 0 < len(request.key or "") <= MAX_KEY_BYTES:
-        return request.key or ""
+    key = request.key or ""
+    if ctx.quirks.has("link-name-length-in-characters") and not request.key_error and len(key) <= MAX_KEY_BYTES:
+        check_key(key[:1])  # empty and leading-separator checks as OSS; the length counted in characters
+        return key
     return require_key(request)
 
 
+def _check_body_digest(ctx: Context, request: Request) -> None:
+    """Content-MD5 of the empty body is fine: the Python V2 SDK sends it on both operations."""
+    if ctx.quirks.has("empty-body-content-md5-refused") and request.header("content-md5") is not None:
+        raise OssError("InvalidDigest", extras={"Content-MD5": request.header("content-md5") or ""})
+    check_content_md5(request, request.body)
+
+
 def _link_attributes(ctx: Context, request: Request, bucket: Bucket) -> Attributes:
-    """The link's attributes; the quirk branches are clones' variants of class and metadata checks."""
+    """The link's attributes; the quirk branches are clones' variants of class, ACL, tag and metadata checks."""
     classes, meta_limit = LINK_CLASSES, META_LIMIT_BYTES
+    if ctx.quirks.has("link-acl-unchecked") and request.header("x-oss-object-acl") not in (None, *OBJECT_ACLS):
+        request.headers.pop("x-oss-object-acl")
+    if ctx.quirks.has("link-tagging-truncated") and request.header("x-oss-tagging"):
+        request.headers["x-oss-tagging"] = "&".join((request.header("x-oss-tagging") or "").split("&")[:MAX_TAGS])
     if ctx.quirks.has("storage-class-ignored"):
         request.headers.pop("x-oss-storage-class", None)
     if ctx.quirks.has("storage-class-unchecked"):
@@ -97,11 +115,11 @@ def put_symlink(ctx: Context, request: Request) -> Response:
             ec="0043-00000001",
             extras={"ArgumentName": TARGET_HEADER},
         )
-    target = decode_target(ctx, raw_target)  # deliberately no existence/type/name check (OSS-FACTS 1.6)
+    target = decode_target(ctx, raw_target)  # deliberately no existence/type/name check (docs/oss-facts.md §1.6)
     if ctx.quirks.has("target-checked-at-create") and bucket.live(target) is None:
         raise OssError("SymlinkTargetNotExist", extras={"Key": key, "SymlinkTarget": target})
     attributes = _link_attributes(ctx, request, bucket)
-    check_content_md5(request, request.body)  # the Python V2 SDK sends the MD5 of the empty body
+    _check_body_digest(ctx, request)
     link = ObjectVersion(key, object_type=SYMLINK, target=target, etag=link_etag(target), **attributes.version_fields())
     if ctx.quirks.has("symlink-stored-as-object"):
         link = replace(link, object_type=NORMAL, target=None)
@@ -111,6 +129,7 @@ def put_symlink(ctx: Context, request: Request) -> Response:
 
 def get_symlink(ctx: Context, request: Request) -> Response:
     _check_implemented(ctx)
+    _check_body_digest(ctx, request)
     if ctx.quirks.has("symlink-stored-as-object"):
         raise OssError("NoSuchKey", extras={"Key": request.key or ""})
     bucket, link = addressed(ctx, request)

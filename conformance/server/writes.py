@@ -1,6 +1,6 @@
 """PutObject, AppendObject and CopyObject.
 
-Sources: OSS-FACTS 1.2 (common attributes), 4 (CopyObject copies a link itself; AppendObject on a link is
+Sources: docs/oss-facts.md §1.2 (common attributes), §4 (CopyObject copies a link itself; AppendObject on a link is
 409 ObjectNotAppendable; PutObject over a link replaces it).
 """
 
@@ -83,7 +83,7 @@ def _append_position(request: Request) -> int:
 def _check_append(current: ObjectVersion | None, position: int) -> None:
     size = 0
     if current is not None and not current.delete_marker:
-        if current.object_type != APPENDABLE:  # a Normal object or a link (OSS-FACTS 4)
+        if current.object_type != APPENDABLE:  # a Normal object or a link (docs/oss-facts.md §4)
             raise OssError("ObjectNotAppendable", extras={"Key": current.key})
         size = current.size
     if position != size:
@@ -162,7 +162,7 @@ def _copied_fields(request: Request, source: ObjectVersion, attributes: Attribut
 
 
 def _copy_of(key: str, source: ObjectVersion, fields: dict[str, object]) -> ObjectVersion:
-    """A link copies as a link to the same target name (OSS-FACTS 4); an appendable copies as Normal."""
+    """A link copies as a link to the same target name (docs/oss-facts.md §4); an appendable copies as Normal."""
     if source.is_link:
         target = source.target or ""
         return ObjectVersion(key, object_type=SYMLINK, target=target, etag=link_etag(target), **fields)

@@ -201,7 +201,7 @@ OPERATIONS: dict[str, Operation] = {
 
 def _observed_headers(reply: Reply) -> dict[str, str]:
     headers = {name.lower(): value for name, value in reply.headers.items()}
-    if "x-oss-symlink-target" in headers:  # sent percent-encoded (OSS-FACTS 1.7, 2)
+    if "x-oss-symlink-target" in headers:  # sent percent-encoded (docs/oss-facts.md §1.7, §2)
         headers["x-oss-symlink-target"] = unquote(headers["x-oss-symlink-target"])
     return headers
 

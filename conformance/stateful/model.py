@@ -1,4 +1,4 @@
-"""A small model of OSS objects, links and their operations, written from OSS-FACTS.md alone.
+"""A small model of OSS objects, links and their operations, written from docs/oss-facts.md alone.
 
 It is a specification a person can review: pure Python, no I/O, and deliberately independent of the
 reference server (two implementations written from the same facts catch each other's mistakes).
@@ -6,7 +6,7 @@ reference server (two implementations written from the same facts catch each oth
 Each operation returns a Prediction (what a conforming server answers) and updates the state as if the
 server had answered that way. Values the facts leave opaque (a link's ETag, an appendable object's ETag, the
 bucket's default storage class, Last-Modified) are *pinned*: the first observation fixes them and every
-later one must agree, until the object is written again. Evidence marks follow OSS-FACTS: [D] documented,
+later one must agree, until the object is written again. Evidence marks follow docs/oss-facts.md: [D] documented,
 [S] official SDK or its tests, [I] inferred.
 """
 
@@ -101,7 +101,7 @@ class Model:
         x-oss-object-type: Symlink [D] example; Normal / Appendable [S] (the listing's Type values)."""
         headers = {"x-oss-object-type": obj.kind, "content-type": obj.content_type}
         if obj.storage_class not in (None, UNKNOWN):
-            headers["x-oss-storage-class"] = obj.storage_class  # [I] for links: provenance rule, OSS-FACTS 3.1
+            headers["x-oss-storage-class"] = obj.storage_class  # [I] for links: provenance rule, docs/oss-facts.md §3.1
         return headers
 
     @staticmethod

@@ -12,30 +12,43 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks import Blocked
+from conformance.client import Transcript
 from conformance.suite import preconditions as pre
 
 Proof = Callable[[], object]
 
 
 @pytest.fixture(scope="session")
-def _proofs() -> dict[str, Blocked | None]:
+def _proofs() -> dict[str, tuple[Blocked, list] | None]:
+    """proof name -> None when it held, else (what blocked it, the exchanges that showed it)."""
     return {}
 
 
-def _proven(proofs: dict[str, Blocked | None], name: str, proof: Proof) -> None:
+def _proven(proofs: dict, name: str, proof: Proof, transcript: Transcript) -> None:
     if name not in proofs:
         try:
             proof()
             proofs[name] = None
         except Blocked as blocked:
-            proofs[name] = blocked
-    blocked = proofs[name]
-    if blocked is not None:
+            proofs[name] = (blocked, list(transcript.exchanges))
+    if proofs[name] is not None:
+        blocked, exchanges = proofs[name]
+        transcript.exchanges[:] = exchanges  # each blocked test shows the exchange that blocked it
         raise Blocked(blocked.prerequisite, f"{blocked.what} (tried once per worker)")
 
 
 @pytest.fixture
-def links_work(oss, new_key, _proofs) -> None:
+def names_kept(oss, new_key, oss_harness, _proofs) -> None:
+    """A key with '/' is stored under that very name (its listing shows it): a link names its target by key,
+    so a server that stores other names than it was given cannot have its links judged."""
+    if oss_harness.profile.supports("list"):
+        make = lambda: pre.listed(oss, pre.put_key(oss, new_key("proof-dir") + "/leaf"))  # noqa: E731
+        _proven(_proofs, "names", make, oss.transcript)
+
+
+@pytest.fixture
+def links_work(oss, new_key, names_kept, _proofs) -> None:
     """Plain PutSymlink answers 200 and GetSymlink gives the target back: tests of PutSymlink's options and of
     reads through a link stand on this."""
-    _proven(_proofs, "links", lambda: pre.link(oss, new_key("proof-link"), new_key("proof-target")))
+    make = lambda: pre.link(oss, new_key("proof-link"), new_key("proof-target"))  # noqa: E731
+    _proven(_proofs, "links", make, oss.transcript)

@@ -8,14 +8,13 @@ turns red only the rules it breaks: the prerequisite rule's own test is the one 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
 import pytest
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
 
 from conformance.checks import Blocked, link_target, require, require_equal
 from conformance.client import OssClient, Reply
+from conformance.client.xml import child_text, parse, xml_elements
 
 # The rules whose tests judge these steps.
 PUT_OBJECT = "object.put.response"  # PutObject answers 200
@@ -25,6 +24,7 @@ PUT_LINK = "symlink.put.response"  # PutSymlink answers 200
 LINK_IS_LINK = "symlink.get.target"  # GetSymlink on the new key gives the target back: a link was made
 READ_THROUGH = "symlink.read.target-bytes"  # GetObject on a link to an existing target reads the target
 READ_THROUGH_HEAD = "symlink.read.target-headers"  # HEAD on a link to an existing target answers 200
+NAMES_KEPT = "object.name.encoded-slash"  # a key with '/' is stored and listed under that name
 LIST_PREFIX = "object.list.prefix"  # ListObjects with a prefix lists the keys that start with it
 APPEND_NEW = "object.append.create"  # AppendObject at position 0 creates an appendable object
 
@@ -35,6 +35,19 @@ NewKey = Callable[[str], str]
 def put(oss: OssClient, key: str, data: bytes = TARGET_DATA, headers: Mapping[str, str] | None = None) -> Reply:
     """A plain object at `key`."""
     return require(oss.put_object(key, data, headers), PUT_OBJECT)
+
+
+def put_key(oss: OssClient, key: str) -> str:
+    """`put`, returning the key."""
+    put(oss, key)
+    return key
+
+
+def listed(oss: OssClient, key: str) -> None:
+    """`key` shows under its exact name in a listing with itself as prefix."""
+    listing = require(oss.list_objects(prefix=key), LIST_PREFIX)
+    keys = [child_text(entry, "Key") for entry in xml_elements(listing.body, "Contents")]
+    require_equal(NAMES_KEPT, listing, f"keys listed under {key!r}", keys, [key])
 
 
 def reads_back(oss: OssClient, key: str, data: bytes) -> Reply:
@@ -80,21 +93,11 @@ def link_to_object(
 
 def xml_root(reply: Reply, prerequisite: str) -> Element:
     """The reply body as XML; a body that does not parse blocks the test by `prerequisite`."""
-    try:
-        return ElementTree.fromstring(reply.body)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+    root, problem = parse(reply.body)
+    if root is None:
         where = f"{reply.exchange.method} {reply.exchange.url}"
-        raise Blocked(prerequisite, f"{where}: the body is not XML ({exc})") from None
-
-
-def local(tag: str) -> str:
-    """An XML tag without its namespace."""
-    return tag.rsplit("}", 1)[-1]
-
-
-def elements(root: Element, tag: str) -> list[Element]:
-    """Every element named `tag` (any namespace) below `root`."""
-    return [e for e in root.iter() if local(e.tag) == tag]
+        raise Blocked(prerequisite, f"{where}: the body is {problem}")
+    return root
 
 
 def each_rule(*rule_ids: str) -> pytest.MarkDecorator:
@@ -102,16 +105,3 @@ def each_rule(*rule_ids: str) -> pytest.MarkDecorator:
     (what is inferred beyond it, such as a guessed status or Code), each with its own verdict."""
     params = [pytest.param(rule_id, marks=pytest.mark.rule(rule_id), id=rule_id) for rule_id in rule_ids]
     return pytest.mark.parametrize("judged_by", params)
-
-
-def child_text(element: Element, tag: str) -> str | None:
-    """Text of the first direct child named `tag` (any namespace); None when there is none."""
-    return next(((child.text or "") for child in element if local(child.tag) == tag), None)
-
-
-def xml_elements(body: bytes, tag: str) -> list[Element]:
-    """Elements named `tag` anywhere in an XML body; none when the body is not XML (the caller judges that)."""
-    try:
-        return elements(ElementTree.fromstring(body), tag)
-    except (ParseError, DefusedXmlException, ValueError):
-        return []

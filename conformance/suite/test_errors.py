@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from xml.etree.ElementTree import ParseError
 
 import pytest
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
 
 from conformance.checks import BODY_XML, expect, expect_header, fail, require, require_equal
+from conformance.client.xml import local, parse
 from conformance.suite import preconditions as pre
 
 REQUIRED_ELEMENTS = ("Code", "Message", "RequestId", "HostId")
@@ -17,13 +15,10 @@ REQUIRED_ELEMENTS = ("Code", "Message", "RequestId", "HostId")
 
 def error_elements(reply) -> dict[str, str]:
     """Child element name -> text of an <Error> body; empty when the body is not that."""
-    try:
-        root = ElementTree.fromstring(reply.body)
-    except (ParseError, DefusedXmlException):  # an unreadable body is the deviation the caller reports
+    root, _ = parse(reply.body)  # an unreadable body is the deviation the caller reports
+    if root is None or local(root.tag) != "Error":
         return {}
-    if root.tag.rsplit("}", 1)[-1] != "Error":
-        return {}
-    return {child.tag.rsplit("}", 1)[-1]: child.text or "" for child in root}
+    return {local(child.tag): child.text or "" for child in root}
 
 
 def missing_key(oss, new_key, method: str = "GET"):

@@ -6,8 +6,8 @@ import pytest
 
 from conformance import rules
 from conformance.checks import expect, expect_equal, expect_status, fail, link_target, require, require_equal
+from conformance.client.xml import child_text, xml_elements
 from conformance.suite import preconditions as pre
-from conformance.suite.preconditions import child_text, xml_elements
 
 TAGGING_XML = b"<Tagging><TagSet><Tag><Key>on</Key><Value>link</Value></Tag></TagSet></Tagging>"
 

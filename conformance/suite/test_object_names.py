@@ -9,6 +9,7 @@ from hypothesis import example, given
 
 from conformance import strategies as gen
 from conformance.checks import expect, expect_equal, expect_status, fail, require
+from conformance.client.xml import xml_elements
 from conformance.suite import preconditions as pre
 
 # Sent for GET after a successful PUT, or alone to show GET applies the same name rules.
@@ -53,7 +54,7 @@ def test_any_characters_roundtrip(oss, new_key, rule, suffix):
     got = expect_status(oss.get_object(key), rule, 200)
     expect_equal(rule, got, "body read back under the same name", got.body, suffix.encode())
     listing = require(oss.list_objects(prefix=key, **{"encoding-type": "url"}), pre.LIST_PREFIX)
-    listed = [unquote(k.text or "") for k in pre.xml_elements(listing.body, "Key")]
+    listed = [unquote(k.text or "") for k in xml_elements(listing.body, "Key")]
     expect_equal(rule, listing, f"keys listed under prefix {key!r}", listed, [key])
 
 
@@ -71,6 +72,6 @@ def test_encoded_slash_is_decoded(oss, new_key, rule):
     key = new_key("dir") + "/sub/leaf"
     expect(oss.put_object(key, b"nested"), rule)
     listing = require(oss.list_objects(prefix=key), pre.LIST_PREFIX)
-    keys = [e.text for e in pre.xml_elements(listing.body, "Key")]
+    keys = [e.text for e in xml_elements(listing.body, "Key")]
     if key not in keys:
         fail(rule, listing, f"listing with prefix {key!r} shows {keys!r}, not the key with '/'")

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.checks import expect, expect_equal, expect_header, expect_status
-from conformance.suite.preconditions import child_text, put, xml_elements
+from conformance.client.xml import child_text, xml_elements
+from conformance.suite.preconditions import put
 
 
 @pytest.mark.rule("object.put.response")
