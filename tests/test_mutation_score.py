@@ -14,7 +14,7 @@ from conformance import mutants
 from conformance.server.quirks import REGISTRY
 
 JOBS = mutants.JOBS
-TIMEOUT = 150.0
+TIMEOUT = 600.0  # per run: a loaded machine (six engineers on two cores) stretches the clean run past 150 s
 COMPARED = ("symlink-not-implemented", "error-body-not-xml", "objectmeta-not-implemented")
 
 
