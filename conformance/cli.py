@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "run the suite against the reference server's quirks; print what caught each (the score)",
         "conformance.mutants:mutants_main",
     ),
+    "bench": (
+        "time the suite against the reference server a given latency away; reference vs moto throughput",
+        "conformance.bench:bench_main",
+    ),
     "sweep": (
         "delete what earlier runs left under the key prefix (by age, or exactly a run's --journal)",
         "conformance.sweep:sweep_main",

@@ -26,6 +26,10 @@ for _name, _examples in _BUDGET.items():
 # three) and a symlink deviation shows only after a particular sequence of 2-4 writes, so it gets more examples
 # than a single-rule test; examples stay short because Hypothesis shrinks long stateful examples poorly and slowly.
 STATEFUL = {"ci": (50, 10), "default": (400, 20), "thorough": (2000, 25)}
+# The budget is split into shards, each a pytest item of its own with its own seed, so pytest-xdist spreads the
+# machine over workers (against a distant server, one item would run as slowly as one worker). The shards'
+# examples add up to STATEFUL's; each shard still shrinks its own failure.
+STATEFUL_SHARDS = {"ci": 8, "default": 16, "thorough": 32}
 _loaded = "default"
 
 
@@ -35,11 +39,18 @@ def load_profile(name: str) -> None:
     _loaded = name
 
 
-def stateful_settings(name: str | None = None) -> settings:
+def stateful_settings(name: str | None = None, examples: int | None = None) -> settings:
     """The state machine's budget (ci, default, thorough; by default the one loaded) over the current settings,
-    whose phases and database stay as they are."""
-    examples, steps = STATEFUL[name or _loaded]
-    return settings(settings.default, max_examples=examples, stateful_step_count=steps)
+    whose phases and database stay as they are; `examples` is one shard's part of it."""
+    budget, steps = STATEFUL[name or _loaded]
+    return settings(settings.default, max_examples=examples or budget, stateful_step_count=steps)
+
+
+def stateful_shards(name: str | None = None) -> list[int]:
+    """Examples per shard of a budget: as even as possible, adding up to the budget."""
+    examples, _ = STATEFUL[name or _loaded]
+    count = min(STATEFUL_SHARDS[name or _loaded], examples)
+    return [examples // count + (1 if i < examples % count else 0) for i in range(count)]
 
 
 # ---------------------------------------------------------------- names

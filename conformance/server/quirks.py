@@ -263,6 +263,12 @@ REGISTRY: dict[str, Quirk] = _registry(
         "If-Match / If-None-Match through a link compare against the link's own ETag.",
     ),
     Quirk(
+        "objectmeta-not-implemented",
+        "S3 emulators with an OSS front (no GetObjectMeta)",
+        ("symlink.read.object-meta-is-link",),
+        "GetObjectMeta (HEAD ?objectMeta) answers 501 NotImplemented.",
+    ),
+    Quirk(
         "objectmeta-follows-link",
         "S3-style gateways that resolve links for every read",
         ("symlink.read.object-meta-is-link",),

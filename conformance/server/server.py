@@ -11,7 +11,7 @@ from typing import Any
 
 from conformance.server.auth import Credentials
 from conformance.server.context import Context
-from conformance.server.http import OssHTTPServer, OssRequestHandler
+from conformance.server.latency import MeteredHandler, MeteredHTTPServer
 from conformance.server.quirks import Quirks
 from conformance.server.storage import Store
 
@@ -46,6 +46,7 @@ class ReferenceServer:
         verbose: bool = False,
         tls: ssl.SSLContext | None = None,
         max_body: int = 64 * 1024 * 1024,
+        latency_ms: float = 0.0,
     ) -> None:
         self.host, self.port, self.bucket = host, port, bucket
         self.tls = tls
@@ -55,7 +56,8 @@ class ReferenceServer:
         store.ensure_bucket(f"{bucket}-worm", worm=True)
         credentials = Credentials(access_key_id, access_key_secret, region)
         self.context = Context(store, credentials, Quirks(quirks), verbose, max_body)
-        self._httpd: OssHTTPServer | None = None
+        self.latency = latency_ms / 1000
+        self._httpd: MeteredHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -74,13 +76,18 @@ class ReferenceServer:
             b.name: {"versioning": b.versioning, "worm": b.worm, "acl": b.acl} for b in self.context.store.buckets()
         }
 
+    @property
+    def requests_served(self) -> int:
+        return self._httpd.served if self._httpd is not None else 0
+
     def bind(self) -> None:
         """Open the listening socket (resolving port 0) without serving yet."""
-        server_class = OssHTTPServer
+        server_class = MeteredHTTPServer
         if ":" in self.host:
-            server_class = type("OssHTTPServer6", (OssHTTPServer,), {"address_family": socket.AF_INET6})
-        self._httpd = server_class((self.host, self.port), OssRequestHandler)
+            server_class = type("OssHTTPServer6", (MeteredHTTPServer,), {"address_family": socket.AF_INET6})
+        self._httpd = server_class((self.host, self.port), MeteredHandler)
         self._httpd.context = self.context
+        self._httpd.latency = self.latency
         if self.tls is not None:
             # the handshake happens in the handler thread, on first read: a slow client cannot stall accept()
             self._httpd.socket = self.tls.wrap_socket(
