@@ -209,8 +209,9 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "target-stored-undecoded",
         "clones that store the header value verbatim but encode it on the way out",
-        ("symlink.put.target-encoded",),
-        "PutSymlink stores the target still percent-encoded; GetSymlink encodes it again (double encoding).",
+        ("symlink.get.target", "symlink.put.target-encoded"),
+        "PutSymlink stores the target still percent-encoded; GetSymlink encodes it again (double encoding), so "
+        "GetSymlink no longer names the target that was put.",
     ),
     # ---- reading through a link
     Quirk(
