@@ -65,6 +65,13 @@ CHECK_RULES = {
     ("meta.link-itself", "*"): "symlink.read.object-meta-is-link",
     ("list.entries", "*"): "symlink.ops.list-entry",
     ("list.entries", "listing.type"): "symlink.ops.list-type",
+    ("object.put", "*"): "object.put.response",
+    ("read.object", "*"): "object.get.body",
+    ("read.object", "etag"): "etag.quoted-upper-hex",
+    ("object.put", "etag"): "etag.quoted-upper-hex",
+    ("append.extends", "*"): "object.append.create",
+    ("meta.no-such-key", "*"): "error.no-such-key",
+    ("copy.missing-source", "*"): "error.no-such-key",
 }
 
 
