@@ -12,7 +12,7 @@ from . import rules
 
 # name -> (help, "module:function taking argv"); a command's module is imported only when it runs.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "serve": ("run the reference server on a loopback address", "conformance.server.cli:serve_main"),
+    "serve": ("run the reference server (loopback by default; optional TLS)", "conformance.server.cli:serve_main"),
     "rules": ("list the rules (--format json for a machine-readable array)", "conformance.cli:rules_main"),
     "report": ("build the HTML page and Markdown matrix from results files", "conformance.report.build:report_main"),
     "matrix": (
@@ -22,6 +22,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "mutants": (
         "run the suite against the reference server's quirks; print what caught each (the score)",
         "conformance.mutants:mutants_main",
+    ),
+    "bench": (
+        "time the suite against the reference server a given latency away; reference vs moto throughput",
+        "conformance.bench:bench_main",
     ),
     "sweep": (
         "delete what earlier runs left under the key prefix (by age, or exactly a run's --journal)",

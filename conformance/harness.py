@@ -6,6 +6,7 @@ the stateful differential mode use it directly).
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -66,8 +67,9 @@ class Harness:
         self.server: Any = None
         self.endpoint = profile.endpoint
         self.credentials: Credentials | None = None
-        self.transcript = Transcript(Redactor())
-        self.cleanup_transcript = Transcript(Redactor())
+        self.transport = profile.transport()
+        self.transcript = Transcript(Redactor(), curl_flags=self.transport.curl_flags)
+        self.cleanup_transcript = Transcript(Redactor(), curl_flags=self.transport.curl_flags)
 
     def start(self) -> None:
         if self.profile.embedded:
@@ -93,6 +95,15 @@ class Harness:
         )
         self.server.start()
         self.endpoint = self.server.url
+        if self.profile.addressing == "virtual-host":
+            self._name_embedded_server()
+
+    def _name_embedded_server(self) -> None:
+        """Virtual-host needs a host name: `localhost` and `*.localhost`, pinned to the server's address."""
+        resolve = {**self.transport.resolve, **dict.fromkeys(("localhost", "*.localhost"), self.server.host)}
+        self.transport = dataclasses.replace(self.transport, resolve=resolve)
+        self.transcript.curl_flags = self.cleanup_transcript.curl_flags = self.transport.curl_flags
+        self.endpoint = f"http://localhost:{self.server.port}"
 
     def auth(self, credentials: Credentials | None = None, **kw: Any) -> OssAuth:
         creds = credentials or self.credentials
@@ -117,6 +128,7 @@ class Harness:
             addressing=self.profile.addressing,
             timeout=(self.profile.timeouts.connect, self.profile.timeouts.read),
             written=self.written,
+            session=self.transport.session(),
             limits=self.limits(cutoff),
         )
 

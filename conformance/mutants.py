@@ -1,7 +1,13 @@
 """`oss-conformance mutants`: prove the suite can fail. The suite runs against the clean reference server and
-against the server with each quirk (conformance/server/quirks.py) enabled, one pytest subprocess per run, in
-parallel and bounded in time. A quirk is caught when at least one test fails; the rules of the failing tests
-are what caught it. The score is caught / quirks; a clean run must have zero failures.
+against the server with each quirk (conformance/server/quirks.py) enabled, one run per quirk, in parallel and
+bounded in time. A quirk is caught when at least one test fails; the rules of the failing tests are what caught
+it. The score is caught / quirks; a clean run must have zero failures. Per quirk the table also gives the rules
+blocked (a precondition another rule covers did not hold) and the collateral: failing rules that are not in the
+quirk's `breaks`, which a suite that blames only the broken rule keeps at zero.
+
+Each run is one pytest session in a process forked from this one after the suite's libraries are imported,
+so a run pays for collection but not for start-up; `--isolated` runs one fresh `python -m pytest` per quirk
+instead (the slow way; the table is the same because every run is derandomized).
 
 --fast stops each quirk's run at its first failing test (`-x`) after moving the tests of the quirk's declared
 rules to the front (this module doubles as the pytest plugin that reorders them): a yes/no answer per quirk,
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -23,14 +30,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from defusedxml import ElementTree
 from hypothesis import Phase, settings
 
+from conformance import rules
+from conformance.outcomes import DEVIATIONS, Outcome
 from conformance.server.quirks import REGISTRY
 
 FIRST_RULES_ENV = "OSS_CONFORMANCE_RULES_FIRST"  # comma-separated rule ids whose tests run first
 NO_RULE = "(no rule)"
 COMMAND = "oss-conformance mutants --output-md reports/mutants.md --output-json reports/mutants.json"
+# Runs spend much of their time waiting on HTTP dates' one-second resolution: more runs than CPUs pay off.
+JOBS = 4 * (os.cpu_count() or 1)
+FAILING = frozenset(str(o) for o in DEVIATIONS)  # fail, not-implemented, error
 
 
 @dataclass
@@ -40,17 +51,21 @@ class Run:
     quirk: str | None
     seconds: float = 0.0
     tests: int = 0
-    failures: dict[str, list[str]] = field(default_factory=dict)  # rule id -> failing test node ids
+    failures: dict[str, list[str]] = field(default_factory=dict)  # rule id -> failing test ids
+    blocked: dict[str, list[str]] = field(default_factory=dict)  # rule id -> blocked test ids
     problem: str = ""  # a run that produced no results (timeout, crash, usage error)
 
     @property
     def failed(self) -> int:
-        return sum(len(nodes) for nodes in self.failures.values())
+        return sum(len(tests) for tests in self.failures.values())
 
     @property
     def caught_by(self) -> list[str]:
         """The rules whose tests failed; failures of no rule (internal errors) catch nothing."""
         return sorted(rule for rule in self.failures if rule != NO_RULE)
+
+    def collateral(self, breaks: Sequence[str]) -> list[str]:
+        return sorted(set(self.caught_by) - set(breaks))
 
 
 # ---------------------------------------------------------------- pytest plugin (loaded with -p in quirk runs)
@@ -58,9 +73,10 @@ class Run:
 
 @pytest.hookimpl(trylast=True)  # after the conformance plugin has loaded the run's Hypothesis profile
 def pytest_configure(config: pytest.Config) -> None:
-    """No shrinking and no example database: a mutant run needs a failure, not the smallest one."""
+    """No shrinking and no example database: a mutant run needs a failure, not the smallest one. Derandomized,
+    so a run gives the same table however (and however often) it is run."""
     no_shrink = (Phase.explicit, Phase.reuse, Phase.generate)
-    settings.register_profile("oss-mutants", parent=settings.default, phases=no_shrink, database=None)
+    settings.register_profile("oss-mutants", parent=settings.default, phases=no_shrink, database=None, derandomize=True)
     settings.load_profile("oss-mutants")
 
 
@@ -79,64 +95,157 @@ def _rule_of(item) -> str | None:
 # ---------------------------------------------------------------- one run
 
 
-def suite_command(quirk: str | None, junit: Path, fast: bool, hypothesis_profile: str) -> list[str]:
-    command = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider"]
-    command += ["--junitxml", str(junit), "--hypothesis-profile-name", hypothesis_profile]
+def suite_args(quirk: str | None, results: Path, fast: bool, hypothesis_profile: str) -> list[str]:
+    # --assert=plain: outcomes come from the suite's own checks, and rewriting every module costs each run
+    # seconds where bytecode is not cached (PYTHONDONTWRITEBYTECODE)
+    args = ["--pyargs", "conformance", "-q", "-p", "no:cacheprovider", "-p", "conformance.mutants", "-n", "0"]
+    args += ["--assert=plain"]
+    args += ["--results", str(results), "--hypothesis-profile-name", hypothesis_profile]
     if quirk is not None:
-        command += ["--quirk", quirk, "-p", "conformance.mutants"]
-        if fast:
-            command += ["-x"]
-    return command
+        args += ["--quirk", quirk] + (["-x"] if fast else [])
+    return args
 
 
-def parse_junit(path: Path) -> tuple[int, dict[str, list[str]]]:
-    """(number of test cases, rule id -> node ids of the failed or errored ones)."""
-    root = ElementTree.parse(path).getroot()
-    tests, failures = 0, {}
-    for case in root.iter("testcase"):
-        tests += 1
-        if case.find("failure") is None and case.find("error") is None:
-            continue
-        rule = next((p.get("value") for p in case.iter("property") if p.get("name") == "rule"), None) or NO_RULE
-        node = f"{case.get('classname', '')}::{case.get('name', '')}"
-        failures.setdefault(rule, []).append(node)
-    return tests, failures
+def failing_rule(record: dict) -> str:
+    """The rule a failing record blames: the stateful machine names the rule it found broken as "[id]" at the
+    head of its message (its test's own rule is only the fallback); other tests blame their own rule."""
+    named = re.match(r"\[([^\]]+)\]", record.get("message") or "")
+    if named and named.group(1) in rules.registry():
+        return named.group(1)
+    return record.get("rule") or NO_RULE
+
+
+def parse_results(path: Path) -> tuple[int, dict[str, list[str]], dict[str, list[str]]]:
+    """(number of tests, rule id -> failing test ids, rule id -> blocked test ids) from a results JSON."""
+    records = json.loads(path.read_text(encoding="utf-8"))["tests"]
+    failures: dict[str, list[str]] = {}
+    blocked: dict[str, list[str]] = {}
+    for record in records:
+        if record["outcome"] in FAILING:
+            failures.setdefault(failing_rule(record), []).append(record["test"])
+        elif record["outcome"] == Outcome.BLOCKED:
+            blocked.setdefault(record.get("rule") or NO_RULE, []).append(record["test"])
+    return len(records), failures, blocked
+
+
+def _environment(quirk: str | None, fast: bool) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in (FIRST_RULES_ENV, "PYTEST_XDIST_WORKER")}
+    if quirk is not None and fast:
+        env[FIRST_RULES_ENV] = ",".join(REGISTRY[quirk].breaks)
+    return env
+
+
+def _finish(run: Run, results: Path, exit_status: int | None, output: str) -> Run:
+    if exit_status is None:
+        run.problem = "timed out"
+    elif results.exists():
+        run.tests, run.failures, run.blocked = parse_results(results)
+        if NO_RULE in run.failures:  # an internal or collection error: not a rule's catch
+            run.problem = f"pytest exited {exit_status}: {output.strip()[-300:]}"
+    else:
+        run.problem = f"pytest exited {exit_status} without results: {output.strip()[-300:]}"
+    return run
 
 
 def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: str = "ci") -> Run:
-    """Run the suite in a scratch directory (its own Hypothesis database, no cache), bounded by `timeout`."""
+    """The slow way: a fresh `python -m pytest` in a scratch directory, bounded by `timeout`."""
     run = Run(quirk)
     started = time.monotonic()
-    env = dict(os.environ)
-    env.pop(FIRST_RULES_ENV, None)
-    if quirk is not None and fast:
-        env[FIRST_RULES_ENV] = ",".join(REGISTRY[quirk].breaks)
     with tempfile.TemporaryDirectory(prefix="oss-mutant-") as scratch:
-        junit = Path(scratch) / "junit.xml"
-        command = suite_command(quirk, junit, fast, hypothesis_profile)
+        results = Path(scratch) / "results.json"
+        command = [sys.executable, "-m", "pytest", *suite_args(quirk, results, fast, hypothesis_profile)]
+        env = _environment(quirk, fast)
         try:
             done = subprocess.run(command, cwd=scratch, env=env, capture_output=True, text=True, timeout=timeout)
+            _finish(run, results, done.returncode, done.stdout + done.stderr)
         except subprocess.TimeoutExpired:
-            run.problem = f"timed out after {timeout:.0f}s"
-        else:
-            if junit.exists():
-                run.tests, run.failures = parse_junit(junit)
-                if NO_RULE in run.failures:  # an internal or collection error: not a rule's catch
-                    run.problem = f"pytest exited {done.returncode}: {done.stdout.strip()[-300:]}"
-            else:
-                run.problem = f"pytest exited {done.returncode} without results: {done.stderr.strip()[-300:]}"
+            _finish(run, results, None, "")
     run.seconds = time.monotonic() - started
     return run
 
 
+class Forked:
+    """One run in a child forked from this process: the suite's libraries are already imported there."""
+
+    def __init__(self, quirk: str | None, fast: bool, hypothesis_profile: str) -> None:
+        self.run = Run(quirk)
+        self.scratch = tempfile.TemporaryDirectory(prefix="oss-mutant-")
+        self.results = Path(self.scratch.name) / "results.json"
+        self.output = Path(self.scratch.name) / "output.txt"
+        self.started = time.monotonic()
+        args = suite_args(quirk, self.results, fast, hypothesis_profile)
+        env = _environment(quirk, fast)
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            _child(args, env, self.scratch.name, self.output)
+
+    def poll(self, deadline: float) -> Run | None:
+        """The finished run, or None while it is still running within its deadline."""
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == 0 and time.monotonic() < self.started + deadline:
+            return None
+        if pid == 0:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+            exit_status = None
+        else:
+            exit_status = os.waitstatus_to_exitcode(status)
+        output = self.output.read_text(errors="replace") if self.output.exists() else ""
+        _finish(self.run, self.results, exit_status, output)
+        self.run.seconds = time.monotonic() - self.started
+        self.scratch.cleanup()
+        return self.run
+
+
+def _child(args: list[str], env: dict[str, str], cwd: str, output: Path) -> None:
+    code = 3
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(cwd)
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        code = int(pytest.main(args))
+    finally:
+        sys.stdout.flush()
+        os._exit(code)  # skip the parent's atexit handlers and buffers
+
+
+def _preload() -> None:
+    """Import what every run imports, once, before forking (the reason forked runs start fast)."""
+    import conformance.plugin
+    import conformance.server  # noqa: F401
+
+    rules.registry()
+
+
 def run_all(
-    quirks: Sequence[str], jobs: int, fast: bool, timeout: float, hypothesis_profile: str = "ci"
+    quirks: Sequence[str],
+    jobs: int,
+    fast: bool,
+    timeout: float,
+    hypothesis_profile: str = "ci",
+    isolated: bool = False,
 ) -> tuple[Run, list[Run]]:
     """The clean run and one run per quirk, at most `jobs` at a time."""
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(run_one, q, fast, timeout, hypothesis_profile) for q in [None, *quirks]]
-        runs = [future.result() for future in futures]
-    return runs[0], runs[1:]
+    wanted = [None, *quirks]
+    if isolated:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            runs = list(pool.map(lambda q: run_one(q, fast, timeout, hypothesis_profile), wanted))
+        return runs[0], runs[1:]
+    _preload()
+    pending, running, done = list(wanted), [], {}
+    while pending or running:
+        while pending and len(running) < max(1, jobs):
+            running.append(Forked(pending.pop(0), fast, hypothesis_profile))
+        for child in list(running):
+            finished = child.poll(timeout)
+            if finished is not None:
+                running.remove(child)
+                done[finished.quirk] = finished
+        time.sleep(0.05)
+    return done[None], [done[q] for q in quirks]
 
 
 # ---------------------------------------------------------------- results
@@ -153,7 +262,10 @@ def summarize(clean: Run, runs: Sequence[Run], fast: bool) -> dict:
                 "breaks": list(quirk.breaks),
                 "caught": bool(run.caught_by),
                 "caught_by": run.caught_by,
+                "blocked": sorted(run.blocked),
+                "collateral": run.collateral(quirk.breaks),
                 "failed_tests": run.failed,
+                "blocked_tests": sum(len(tests) for tests in run.blocked.values()),
                 "seconds": round(run.seconds, 1),
                 "problem": run.problem,
             }
@@ -164,45 +276,80 @@ def summarize(clean: Run, runs: Sequence[Run], fast: bool) -> dict:
         "caught": caught,
         "score": caught / len(rows) if rows else 1.0,
         "clean_failures": clean.failed + (1 if clean.problem else 0),
+        "clean_blocked": sum(len(tests) for tests in clean.blocked.values()),
         "clean_tests": clean.tests,
         "clean_problem": clean.problem,
         "mode": "fast" if fast else "full",
+        "totals": totals(rows),
         "rows": rows,
     }
 
 
+def totals(rows: Sequence[dict]) -> dict[str, int]:
+    """Verdicts over every quirk: (quirk, rule) pairs failing, blocked, and failing outside `breaks`."""
+    return {
+        "failing": sum(len(row["caught_by"]) for row in rows),
+        "blocked": sum(len(row["blocked"]) for row in rows),
+        "collateral": sum(len(row["collateral"]) for row in rows),
+    }
+
+
+def table(summary: dict) -> list[tuple]:
+    """What the fast and the isolated way must agree on: per quirk, the rules failing and blocked."""
+    return [(row["quirk"], tuple(row["caught_by"]), tuple(row["blocked"])) for row in summary["rows"]]
+
+
+def _rules(ids: Sequence[str]) -> str:
+    return ", ".join(f"`{r}`" for r in ids)
+
+
 def render_markdown(summary: dict) -> str:
+    total = summary["totals"]
     lines = [
         "# Mutation score: the suite against the reference server's quirks",
         "",
         f"Regenerate: `{COMMAND}`",
         "",
         f"Quirks: {summary['quirks']}, caught: {summary['caught']}, score: {summary['score']:.0%}. "
-        f"Clean server: {summary['clean_tests']} tests, {summary['clean_failures']} failures. "
-        f"Mode: {summary['mode']}.",
+        f"Clean server: {summary['clean_tests']} tests, {summary['clean_failures']} failures, "
+        f"{summary['clean_blocked']} blocked. Mode: {summary['mode']}.",
+        "",
+        f"Verdicts over all quirks (quirk x rule): {total['failing']} failing, {total['blocked']} blocked, "
+        f"{total['collateral']} collateral.",
         "",
         "Each quirk is a deliberate deviation of the reference server (conformance/server/quirks.py); "
-        "**caught by** lists the rules whose tests failed against it; **declared** the rules it is meant to break.",
+        "**caught by** lists the rules whose tests failed against it; **declared** the rules it is meant to break; "
+        "**collateral** the failing rules it does not declare; **blocked** the rules whose tests could not reach "
+        "their own rule because a precondition (another rule) did not hold.",
         "",
-        "| quirk | mimics | caught by | declared | failed tests |",
-        "|---|---|---|---|---|",
+        "| quirk | mimics | caught by | declared | collateral | blocked | failed tests |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in summary["rows"]:
-        caught_by = ", ".join(f"`{r}`" for r in row["caught_by"]) or f"**NOT CAUGHT** {row['problem']}".strip()
-        declared = ", ".join(f"`{r}`" for r in row["breaks"])
-        lines.append(f"| `{row['quirk']}` | {row['mimics']} | {caught_by} | {declared} | {row['failed_tests']} |")
+        caught_by = _rules(row["caught_by"]) or f"**NOT CAUGHT** {row['problem']}".strip()
+        lines.append(
+            f"| `{row['quirk']}` | {row['mimics']} | {caught_by} | {_rules(row['breaks'])} | "
+            f"{_rules(row['collateral'])} | {_rules(row['blocked'])} | {row['failed_tests']} |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def render_text(summary: dict) -> str:
     width = max((len(row["quirk"]) for row in summary["rows"]), default=5)
-    lines = [f"{'quirk':{width}}  caught by"]
+    lines = [f"{'quirk':{width}}  caught  failing  blocked  collateral  rules failing"]
     for row in summary["rows"]:
-        lines.append(f"{row['quirk']:{width}}  {', '.join(row['caught_by']) or 'NOT CAUGHT ' + row['problem']}")
+        caught = "yes" if row["caught"] else "NO"
+        failing = ", ".join(row["caught_by"]) or row["problem"]
+        lines.append(
+            f"{row['quirk']:{width}}  {caught:6}  {len(row['caught_by']):7}  {len(row['blocked']):7}  "
+            f"{len(row['collateral']):10}  {failing}"
+        )
+    total = summary["totals"]
     lines.append(
+        f"verdicts: {total['failing']} failing, {total['blocked']} blocked, {total['collateral']} collateral; "
         f"score {summary['caught']}/{summary['quirks']} = {summary['score']:.0%}; "
-        f"clean server: {summary['clean_failures']} failures of {summary['clean_tests']} tests"
-        + (f" ({summary['clean_problem']})" if summary["clean_problem"] else "")
+        f"clean server: {summary['clean_failures']} failures, {summary['clean_blocked']} blocked "
+        f"of {summary['clean_tests']} tests" + (f" ({summary['clean_problem']})" if summary["clean_problem"] else "")
     )
     return "\n".join(lines) + "\n"
 
@@ -210,16 +357,19 @@ def render_text(summary: dict) -> str:
 def mutants_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="oss-conformance mutants", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quirk", action="append", choices=sorted(REGISTRY), help="only these quirks")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel runs (default: CPUs)")
+    parser.add_argument("--jobs", type=int, default=JOBS, help=f"parallel runs (default: {JOBS})")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--fast", action="store_true", help="stop each quirk's run at its first failure")
+    parser.add_argument("--isolated", action="store_true", help="one fresh pytest process per run (slow way)")
     parser.add_argument("--hypothesis-profile", default="ci", help="Hypothesis budget of every run")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     parser.add_argument("--output-md", help="also write the Markdown table here")
     parser.add_argument("--output-json", help="also write the JSON summary here")
     args = parser.parse_args(argv)
     quirks = args.quirk or sorted(REGISTRY)
-    clean, runs = run_all(quirks, args.jobs, args.fast, args.timeout, args.hypothesis_profile)
+    started = time.monotonic()
+    clean, runs = run_all(quirks, args.jobs, args.fast, args.timeout, args.hypothesis_profile, args.isolated)
+    seconds = time.monotonic() - started
     summary = summarize(clean, runs, args.fast)
     if args.output_md:
         Path(args.output_md).write_text(render_markdown(summary))
@@ -229,4 +379,6 @@ def mutants_main(argv: Sequence[str]) -> int:
         print(json.dumps(summary, indent=2))
     else:
         print(render_markdown(summary) if args.format == "markdown" else render_text(summary), end="")
-    return 0 if summary["score"] == 1.0 and summary["clean_failures"] == 0 else 1
+        print(f"{len(runs) + 1} runs, {args.jobs} at a time: {seconds:.0f}s", file=sys.stderr)
+    clean_ok = summary["clean_failures"] == 0 and summary["clean_blocked"] == 0
+    return 0 if summary["score"] == 1.0 and clean_ok else 1

@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 
 from . import journal, probe, rules, strategies
+from .activation import add_option, is_active
 from .client import HarnessError, OssClient, new_run_id
+from .failure_text import concise
 from .harness import Harness
-from .outcomes import NotApplicable, Outcome, from_exception
+from .outcomes import NotApplicable, NotImplementedByServer, Outcome, ServerDeviation, from_exception
 from .profile import Limits, Profile, ProfileError, load
+from .report.results import canonical_test_id
 
 HARNESS_KEY = pytest.StashKey[Harness]()
 PROFILE_KEY = pytest.StashKey[Profile]()
@@ -27,6 +30,8 @@ RUN_CUTOFF_KEY = pytest.StashKey[float]()
 RAN_KEY = pytest.StashKey[bool]()
 STOP_KEY = pytest.StashKey[list]()  # [exit status, line] once the run was stopped by the endpoint or a deadline
 BREAKER_LIMIT = 5  # consecutive tests without an answer before the run stops
+# Verdicts on the server (and no answer at all): their failure text is the message, not a traceback into the suite
+VERDICTS = (ServerDeviation, NotImplementedByServer, HarnessError)
 STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # what a CI cancel or a closed terminal sends: cleaned up like Ctrl-C
 LIMIT_OPTIONS = {  # option dest -> Limits field
     "oss_reply_cap": "reply_cap",
@@ -45,26 +50,40 @@ pytest_plugins: list[str] = [
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("oss-conformance", "OSS conformance target")
-    group.addoption("--profile", help="profile file (TOML); other options override its fields")
-    group.addoption("--endpoint", help="http://HOST:PORT of the server under test (default: embedded server)")
-    group.addoption("--bucket", help="bucket the suite may write to (under its key prefix only)")
-    group.addoption("--region", help="region used in V4 signatures")
-    group.addoption("--addressing", choices=("path", "virtual-host"), help="URL style")
-    group.addoption("--signature-version", choices=("v1", "v4"), help="OSS signature version")
-    group.addoption("--key-prefix", help="prefix of every key the suite writes")
-    group.addoption(
+    add_option(group, "--profile", help="profile file (TOML); other options override its fields")
+    add_option(group, "--endpoint", help="http://HOST:PORT of the server under test (default: embedded server)")
+    add_option(group, "--bucket", help="bucket the suite may write to (under its key prefix only)")
+    add_option(group, "--region", help="region used in V4 signatures")
+    add_option(group, "--addressing", choices=("path", "virtual-host"), help="URL style")
+    add_option(group, "--signature-version", choices=("v1", "v4"), help="OSS signature version")
+    add_option(group, "--key-prefix", help="prefix of every key the suite writes")
+    add_option(group, "--ca-bundle", help="PEM file of the CA(s) that signed the server's certificate")
+    add_option(
+        group, "--insecure", action="store_true", default=None, help="https:// without verifying the certificate"
+    )
+    add_option(
+        group,
+        "--resolve",
+        action="append",
+        dest="oss_resolve",
+        metavar="NAME=ADDRESS",
+        help="connect to ADDRESS for host NAME, keeping the name for Host and TLS (repeatable)",
+    )
+    add_option(
+        group,
         "--hypothesis-profile-name",
         dest="oss_hypothesis_profile",
         choices=strategies.PROFILES,
         help="Hypothesis budget: ci, default or thorough",
     )
-    group.addoption(
+    add_option(
+        group,
         "--quirk",
         action="append",
         dest="oss_quirks",
         help="embedded server only: enable a deliberate deviation (repeatable)",
     )
-    group.addoption("--reply-cap", dest="oss_reply_cap", type=int, help="bytes of a reply body read at most")
+    add_option(group, "--reply-cap", dest="oss_reply_cap", type=int, help="bytes of a reply body read at most")
     for dest, what in (
         ("oss_request_deadline", "one whole exchange"),
         ("oss_test_deadline", "one test"),
@@ -72,8 +91,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         ("oss_cleanup_budget", "cleanup, per worker"),
     ):
         flag = "--" + dest.removeprefix("oss_").replace("_", "-")
-        group.addoption(flag, dest=dest, type=float, help=f"seconds for {what}")
-    group.addoption(
+        add_option(group, flag, dest=dest, type=float, help=f"seconds for {what}")
+    add_option(
+        group,
         "--journal-dir",
         dest="oss_journal_dir",
         help=f"where the key journal goes (default ${journal.ENV_DIR} or ~/.cache/oss-conformance/journal)",
@@ -93,6 +113,9 @@ def _profile(config: pytest.Config) -> Profile:
         key_prefix=option.key_prefix,
         hypothesis_profile=option.oss_hypothesis_profile,
         quirks=option.oss_quirks,
+        ca_bundle=option.ca_bundle,
+        insecure=option.insecure,
+        resolve=option.oss_resolve,
         limits=Limits(**{**vars(base.limits), **{k: v for k, v in limits.items() if v is not None}}),
     )
 
@@ -119,6 +142,8 @@ def _journal_dir(config: pytest.Config, profile: Profile) -> Path | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not is_active(config):
+        return  # another project's run: no markers, no Hypothesis profile, nothing
     config.addinivalue_line("markers", "rule(id): the registry rule this test checks")
     config.addinivalue_line("markers", "stateful: model-based state-machine tests")
     try:
@@ -161,6 +186,8 @@ def _install_signal_handlers() -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:  # xdist: every worker writes under the same run id, probes nothing
+    if not is_active(node.config):
+        return
     node.workerinput["oss_run_id"] = node.config.stash[RUN_ID_KEY]
     node.workerinput["oss_missing"] = dict(node.config.stash.get(VERDICT_KEY, probe.Verdict()).missing)
 
@@ -171,7 +198,7 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     option = config.option
     if getattr(option, "help", False) or getattr(option, "version", False) or option.collectonly:
         return None
-    if hasattr(config, "workerinput"):
+    if not is_active(config) or hasattr(config, "workerinput"):  # xdist workers: the controller probed
         return None
     try:
         profile = _profile(config)
@@ -186,6 +213,8 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     except ProfileError as exc:
         sys.stderr.write(f"ERROR: {exc}\n")
         return pytest.ExitCode.USAGE_ERROR
+    if profile.insecure:
+        sys.stderr.write(f"oss-conformance: warning: TLS certificates of {profile.endpoint} are not verified\n")
     verdict = probe.probe(harness)
     if verdict.exit_status:
         sys.stderr.write(verdict.line + "\n")
@@ -246,6 +275,8 @@ def new_key(oss_harness: Harness):
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not is_active(config):
+        return
     for item in items:
         marker = item.get_closest_marker("rule")
         if marker is None:
@@ -270,6 +301,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """A rule whose capability the profile declares absent (or whose extra bucket the probe did not find) is
     not-applicable, an outcome of its own. Also starts the test's deadline."""
     config = item.config
+    if not is_active(config):
+        return
     if time.monotonic() >= config.stash[RUN_CUTOFF_KEY] and not config.stash[STOP_KEY]:
         seconds = config.stash[PROFILE_KEY].limits.run_deadline
         _stop(item.session, probe.EXIT_RUN_DEADLINE, f"oss-conformance: the run deadline ({seconds:g} s) passed")
@@ -309,7 +342,7 @@ def no_answer(exc: BaseException | None) -> HarnessError | None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     result = yield
     report: pytest.TestReport = result.get_result()
-    if report.when != "call" and not (report.failed or report.skipped):
+    if not is_active(item.config) or (report.when != "call" and not (report.failed or report.skipped)):
         return
     outcome = outcome_of(report, call.excinfo)
     report.user_properties.append(("outcome", str(outcome)))
@@ -317,6 +350,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if silent is not None:
         report.longrepr = f"no usable answer: {silent}"  # one line: no chained urllib3 tracebacks
         report.user_properties.append(("no_answer", True))
+    elif report.failed and call.excinfo is not None and call.excinfo.errisinstance(VERDICTS):
+        exc = call.excinfo.value
+        test_id = canonical_test_id(item.path, item.nodeid)
+        report.longrepr = concise(str(exc), getattr(exc, "__notes__", ()), item.fixturenames, test_id)
     harness = item.config.stash.get(HARNESS_KEY, None)
     shown = (report.failed or outcome is Outcome.BLOCKED) and silent is None  # what a vendor needs to act
     if shown and harness is not None and harness.transcript.exchanges:
@@ -359,6 +396,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Clean up (also after failures, Ctrl-C, SIGTERM); the controller also removes what workers that never
     reported left in the journal. A stop by the breaker or a deadline sets its own exit status."""
     config = session.config
+    if not is_active(config):
+        return
     harness = config.stash.get(HARNESS_KEY, None)
     workeroutput = getattr(config, "workeroutput", None)
     if harness is not None or workeroutput is not None:
@@ -411,7 +450,7 @@ def _cleanup_entry(harness: Harness) -> dict:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error) -> None:
     cleanup = getattr(node, "workeroutput", {}).get("oss_cleanup")
-    if cleanup:
+    if cleanup and is_active(node.config):
         node.config.stash[CLEANUP_KEY].append(cleanup)
 
 

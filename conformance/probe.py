@@ -5,6 +5,7 @@ credentials or clock ends the run with one line and its own exit status instead 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .client import HarnessError, Reply
@@ -18,6 +19,7 @@ EXIT_CREDENTIALS = 7
 EXIT_CLOCK_SKEW = 8
 EXIT_RUN_DEADLINE = 9
 
+CERTIFICATE_FAILED = re.compile(r"certificate verify failed(?:: ([^(')\]]+))?", re.IGNORECASE)
 CREDENTIAL_CODES = ("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied")
 # Extra buckets a profile may name: (purpose, capability, profile field).
 EXTRA_BUCKETS = (("versioned", "versioning", "versioned_bucket"), ("worm", "worm", "worm_bucket"))
@@ -62,6 +64,16 @@ def _stop(reply: Reply, bucket: str, endpoint: str) -> Verdict | None:
     return None
 
 
+def _certificate_problem(endpoint: str, error: Exception) -> str:
+    found = CERTIFICATE_FAILED.search(str(error))
+    why = (found.group(1) or "").strip() if found else ""
+    why = why or "verification failed"
+    return (
+        f"oss-conformance: the TLS certificate of {endpoint} is not trusted ({why}); nothing was tested. "
+        "Fix: --ca-bundle FILE (the CA that signed it), or --insecure to skip verification"
+    )
+
+
 def probe(harness: Harness) -> Verdict:
     """GET a key that cannot exist in the plain bucket (and in each extra bucket the profile relies on)."""
     profile = harness.profile
@@ -70,6 +82,8 @@ def probe(harness: Harness) -> Verdict:
     try:
         reply = client.get_object(key)
     except HarnessError as exc:
+        if CERTIFICATE_FAILED.search(str(exc)):
+            return Verdict(EXIT_NO_ANSWER, _certificate_problem(profile.endpoint, exc))
         return Verdict(
             EXIT_NO_ANSWER,
             f"oss-conformance: the endpoint {profile.endpoint} does not answer; nothing was tested ({exc})",

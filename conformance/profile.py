@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -15,11 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .client import ADDRESSING_STYLES, SIGNATURE_VERSIONS, Credentials
+from .client import ADDRESSING_STYLES, SIGNATURE_VERSIONS, Credentials, Transport
 
 CAPABILITIES = ("versioning", "worm", "archive", "acl", "tagging", "append", "copy", "list", "multipart")
 HYPOTHESIS_PROFILES = ("ci", "default", "thorough")
-LOOPBACK_HOSTS = ("localhost", "::1")
 
 
 class ProfileError(ValueError):
@@ -63,6 +63,9 @@ class Profile:
     key_prefix: str = "oss-conformance/"
     hypothesis_profile: str = "ci"
     quirks: tuple[str, ...] = ()  # embedded server only: deliberate deviations
+    ca_bundle: str = ""  # PEM file of the CA(s) to trust for https:// (default: the system's)
+    insecure: bool = False  # https:// without verifying the certificate
+    resolve: tuple[tuple[str, str], ...] = ()  # (host name, address): connect there, like curl --resolve
     credentials: CredentialEnv = field(default_factory=CredentialEnv)
     timeouts: Timeouts = field(default_factory=Timeouts)
     limits: Limits = field(default_factory=Limits)
@@ -92,11 +95,16 @@ class Profile:
             )
         return Credentials(env[names.access_key_id], env[names.access_key_secret], env.get(names.session_token, ""))
 
+    def transport(self) -> Transport:
+        return Transport(self.ca_bundle, self.insecure, dict(self.resolve))
+
     def with_overrides(self, **values: Any) -> Profile:
         """Apply command-line values (None means: not given) and validate the result."""
         given = {k: v for k, v in values.items() if v is not None}
         if "quirks" in given:
             given["quirks"] = tuple(given["quirks"])
+        if "resolve" in given:
+            given["resolve"] = _resolve_pairs(self.source, given["resolve"])
         return validate(dataclasses.replace(self, **given), source=f"{self.source} + command line")
 
 
@@ -110,19 +118,43 @@ def _choice(source: str, name: str, value: Any, allowed: tuple[str, ...]) -> Non
 
 
 def _check_endpoint(source: str, endpoint: str) -> None:
+    """Any http:// or https:// host: what keeps a vendor's data safe is the run namespace, not the address."""
     if not endpoint:
         return
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _fail(source, "endpoint", f"{endpoint!r} is not a URL", "write it as http://HOST:PORT")
-    host = parts.hostname
-    if not (host in LOOPBACK_HOSTS or host.startswith("127.")):
+        raise _fail(source, "endpoint", f"{endpoint!r} is not a URL", "write it as https://HOST[:PORT]")
+
+
+def _check_virtual_host(source: str, profile: Profile) -> None:
+    host = urlsplit(profile.endpoint).hostname or ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return
+    if profile.addressing == "virtual-host":
         raise _fail(
             source,
-            "endpoint",
-            f"{host} is not a loopback address",
-            "this build talks only to 127.0.0.0/8, localhost or ::1; tunnel a remote server to a local port",
+            "addressing",
+            f"virtual-host needs a host name, and the endpoint is the address {host}",
+            "use the server's DNS name in the endpoint (--resolve NAME=ADDRESS pins a name to an address)",
         )
+
+
+def _check_tls(source: str, profile: Profile) -> None:
+    if profile.ca_bundle and profile.insecure:
+        raise _fail(source, "insecure", "is set together with ca_bundle", "give one of them")
+    if profile.ca_bundle and not Path(profile.ca_bundle).is_file():
+        raise _fail(source, "ca_bundle", f"{profile.ca_bundle!r} is not a file", "name a PEM file of CA certificates")
+
+
+def _resolve_pairs(source: str, raw: Any) -> tuple[tuple[str, str], ...]:
+    """`{"name": "address"}` (profile) or `["name=address", ...]` (command line) -> sorted pairs."""
+    items = list(raw.items()) if isinstance(raw, dict) else [tuple(item.partition("=")[::2]) for item in raw]
+    for name, address in items:
+        if not isinstance(name, str) or not isinstance(address, str) or not name or not address:
+            raise _fail(source, "resolve", f"{name!r} = {address!r} is not usable", 'write "NAME=ADDRESS"')
+    return tuple(sorted(items))
 
 
 def _check_endpoint_shape(source: str, endpoint: str) -> None:
@@ -168,6 +200,8 @@ def validate(profile: Profile, source: str | None = None) -> Profile:
     _choice(source, "signature_version", profile.signature_version, SIGNATURE_VERSIONS)
     _choice(source, "hypothesis_profile", profile.hypothesis_profile, HYPOTHESIS_PROFILES)
     _check_endpoint(source, profile.endpoint)
+    _check_tls(source, profile)
+    _check_virtual_host(source, profile)
     _check_endpoint_shape(source, profile.endpoint)
     if not profile.bucket:
         raise _fail(source, "bucket", "is empty", "name the bucket the suite may write to")
@@ -234,6 +268,10 @@ def from_mapping(data: dict[str, Any], source: str) -> Profile:
             if not isinstance(raw, list) or not all(isinstance(q, str) for q in raw):
                 raise _fail(source, "quirks", "must be a list of names", 'write e.g. quirks = ["name"]')
             values[key] = tuple(raw)
+        elif key == "resolve":
+            if not isinstance(raw, dict):
+                raise _fail(source, "resolve", "must be a table", 'write [resolve] then "NAME" = "ADDRESS"')
+            values[key] = _resolve_pairs(source, raw)
         else:
             _typed(source, key, raw, type(getattr(Profile(), key)))
             values[key] = raw

@@ -11,32 +11,46 @@ from hypothesis import strategies as st
 
 PROFILES = ("ci", "default", "thorough")
 
-# No deadline: a network round trip is not the code under test. Fewer examples in CI.
+# No deadline: a network round trip is not the code under test. Fewer examples in CI. Registered under names
+# of our own: re-registering Hypothesis' "default" would change every other project's tests in the same
+# environment the moment this module is imported. No print_blob: "@reproduce_failure" advice is for code one
+# can edit, not for tests inside an installed package (failures print the example as plain values instead).
 _COMMON = dict(
-    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], print_blob=True
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], print_blob=False
 )
-settings.register_profile("ci", max_examples=12, **_COMMON)
-settings.register_profile("default", max_examples=50, **_COMMON)
-settings.register_profile("thorough", max_examples=400, **_COMMON)
+_BUDGET = {"ci": 12, "default": 50, "thorough": 400}
+for _name, _examples in _BUDGET.items():
+    settings.register_profile(f"oss-conformance-{_name}", max_examples=_examples, **_COMMON)
 
 # The state machine's budget per profile: (examples, steps per example). Its steps are cheap (a request or
 # three) and a symlink deviation shows only after a particular sequence of 2-4 writes, so it gets more examples
 # than a single-rule test; examples stay short because Hypothesis shrinks long stateful examples poorly and slowly.
 STATEFUL = {"ci": (50, 10), "default": (400, 20), "thorough": (2000, 25)}
+# The budget is split into shards, each a pytest item of its own with its own seed, so pytest-xdist spreads the
+# machine over workers (against a distant server, one item would run as slowly as one worker). The shards'
+# examples add up to STATEFUL's; each shard still shrinks its own failure.
+STATEFUL_SHARDS = {"ci": 8, "default": 16, "thorough": 32}
 _loaded = "default"
 
 
 def load_profile(name: str) -> None:
     global _loaded
-    settings.load_profile(name)
+    settings.load_profile(f"oss-conformance-{name}")
     _loaded = name
 
 
-def stateful_settings(name: str | None = None) -> settings:
+def stateful_settings(name: str | None = None, examples: int | None = None) -> settings:
     """The state machine's budget (ci, default, thorough; by default the one loaded) over the current settings,
-    whose phases and database stay as they are."""
-    examples, steps = STATEFUL[name or _loaded]
-    return settings(settings.default, max_examples=examples, stateful_step_count=steps)
+    whose phases and database stay as they are; `examples` is one shard's part of it."""
+    budget, steps = STATEFUL[name or _loaded]
+    return settings(settings.default, max_examples=examples or budget, stateful_step_count=steps)
+
+
+def stateful_shards(name: str | None = None) -> list[int]:
+    """Examples per shard of a budget: as even as possible, adding up to the budget."""
+    examples, _ = STATEFUL[name or _loaded]
+    count = min(STATEFUL_SHARDS[name or _loaded], examples)
+    return [examples // count + (1 if i < examples % count else 0) for i in range(count)]
 
 
 # ---------------------------------------------------------------- names

@@ -21,8 +21,12 @@ ENDPOINT = "http://127.0.0.1:9000"
 @pytest.mark.parametrize("style", ["path", "virtual-host"])
 def test_keys_survive_addressing_both_styles(style, suffix):
     key = "ns/" + suffix
-    url, host = build_target(ENDPOINT, style, "bkt", key, [("symlink", None)])
-    assert split_resource(url, host) == ("bkt", key)
+    url, host = build_target("http://oss.example:9000", style, "bkt", key, [("symlink", None)])
+    if style == "virtual-host":  # the bucket is the host's first label; the whole path is the key
+        assert host == urlsplit(url).netloc == "bkt.oss.example:9000"
+        assert unquote(urlsplit(url).path[1:]) == key
+    else:
+        assert split_resource(url, host) == ("bkt", key)
     assert urlsplit(url).query == "symlink"
 
 
@@ -35,8 +39,8 @@ def test_query_forms_bare_and_empty_value():
 def test_slash_in_key_is_percent_encoded():
     url, host = build_target(ENDPOINT, "path", "b", "a/b c+d", [])
     assert url == f"{ENDPOINT}/b/a%2Fb%20c%2Bd" and host == "127.0.0.1:9000"
-    url, host = build_target(ENDPOINT, "virtual-host", "b", "a/b", [])
-    assert url == f"{ENDPOINT}/a%2Fb" and host == "b.127.0.0.1:9000"
+    url, host = build_target("https://oss.example:8443", "virtual-host", "b", "a/b", [])
+    assert url == "https://b.oss.example:8443/a%2Fb" and host == "b.oss.example:8443"
 
 
 ERROR_XML = (
@@ -105,7 +109,9 @@ def test_redaction_of_signatures_tokens_and_secrets():
 
 def test_curl_line_reproduces_method_url_and_headers():
     exchange = Transcript(Redactor()).record("PUT", f"{ENDPOINT}/b/k?symlink", {"x-oss-symlink-target": "t"}, b"", 200)
-    assert exchange.curl() == f"curl -sS -i -X PUT '{ENDPOINT}/b/k?symlink' -H 'x-oss-symlink-target: t'"
+    assert exchange.curl() == (
+        f"curl -sS -i -X PUT '{ENDPOINT}/b/k?symlink' -H 'x-oss-symlink-target: t' -H 'Content-Length: 0'"
+    )
 
 
 def test_namespace_guard():
@@ -119,3 +125,34 @@ def test_namespace_guard():
         with pytest.raises(NamespaceViolation):
             ns.check(method, "p/other-run/x")
     assert unquote(key) == key
+
+
+def test_curl_lines_paste_and_send_the_same_bytes(tmp_path):
+    """HEAD with -I (no wait for a body); a text body inline; any other body through printf, byte for byte."""
+    import subprocess
+
+    from conformance.client.transcript import _shell_body, curl_line
+
+    assert curl_line("HEAD", "http://h/b/k", {}, b"").startswith("curl -sS -I http://h/b/k")
+    assert "--data-binary 'hello world'" in curl_line("PUT", "http://h/b/k", {}, b"hello world")
+    body = bytes(range(256))
+    prefix, words = _shell_body(body)
+    assert words == ["--data-binary", "@-"]
+    sent = subprocess.run(["sh", "-c", prefix + "cat"], capture_output=True, check=True).stdout
+    assert sent == body
+
+
+def test_falsifying_example_as_plain_values():
+    from conformance.failure_text import concise
+
+    note = (
+        "Falsifying example: test_meta(\n    oss=<conformance.client.session.OssClient object at 0x7f>,\n"
+        "    rule=Rule(id='x',\n     title='t'),\n    meta={'0': ''},\n    body=b'a\\x00',\n)"
+    )
+    text = concise("[r] PUT url: expected 200, got 500", [note], ["oss", "rule"], "conformance/suite/test_a.py::test_m")
+    assert text.splitlines() == [
+        "[r] PUT url: expected 200, got 500",
+        "falsifying example: meta={'0': ''}, body=b'a\\x00'",
+        "replay: pytest --pyargs conformance.suite.test_a::test_m (with the same options: Hypothesis tries the "
+        "failing example first, from its database in ./.hypothesis)",
+    ]

@@ -124,10 +124,13 @@ def test_update_writes_then_gates(tmp_path):
     first = run(tmp_path, "--update-expectations", listed="")
     assert first.returncode == 1  # the run that records still reports the new deviation
     written = (tmp_path / "expect.toml").read_text()
-    assert 'id = "test_synthetic.py::test_overwrite"' in written and 'outcome = "fail"' in written
-    assert "test_no_target_check" not in written
+    # the rule's only test deviates: one entry for the rule, with status and Code as the reason
+    assert 'id = "symlink.put.overwrite"' in written and 'outcome = "fail"' in written
+    assert 'reason = "got 500"' in written and 'ticket = ""' in written
+    assert "test_no_target_check" not in written and "no-target-check" not in written
     again = run(tmp_path, "--expectations", "expect.toml")
     assert again.returncode == 0, again.stdout
+    assert "expectation without a ticket: symlink.put.overwrite (fail: got 500)" in again.stdout
 
 
 def test_update_keeps_reasons_and_drops_fixed_entries(tmp_path):
@@ -148,8 +151,8 @@ def test_no_executed_test_fails_the_run(tmp_path):
             pass
     """)
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "test_none.py"],
+    result = subprocess.run(  # --results makes it a conformance run (the plugin leaves other runs alone)
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "test_none.py", "--results", "r.json"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -172,4 +175,23 @@ def test_real_suite_known_failures_under_xdist(tmp_path):
     assert doc["summary"].get("known", 0) > 0 and set(doc["summary"]) == {"known"}
     fixed = run_suite(*REAL_SELECTION, "--expectations", str(listed), "--strict-expectations")
     assert fixed.returncode == 1
-    assert "unexpected pass: conformance/suite/test_put_symlink.py::" in fixed.stdout
+    assert "unexpected pass: symlink.put." in fixed.stdout
+
+
+def test_recording_twice_gives_the_same_file(tmp_path):
+    """Per-rule entries where a rule's tests agree, stable reasons, sorted: byte-identical re-records."""
+    quirk = ["--quirk", "symlink-not-implemented", "-n", "2", "-k", "test_put_symlink or test_get_symlink"]
+    files = [tmp_path / "first.toml", tmp_path / "second.toml"]
+    for listed in files:
+        run_suite(*quirk, "--expectations", str(listed), "--update-expectations")
+    first = files[0].read_bytes()
+    assert first == files[1].read_bytes()
+    again = run_suite(*quirk, "--expectations", str(files[0]), "--update-expectations")
+    assert again.returncode == 0, again.stdout[-3000:]
+    assert files[0].read_bytes() == first
+    entries = expectations.load(files[0], tmp_path).entries
+    per_rule = [i for i in entries if "::" not in i]
+    print(f"\n{len(entries)} entries ({len(per_rule)} per rule), {len(first)} bytes")
+    assert per_rule and list(entries) == sorted(entries)
+    assert all(e.reason.startswith("got ") for e in entries.values())
+    assert "127.0.0.1" not in first.decode() and "request id" not in first.decode()

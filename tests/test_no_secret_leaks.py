@@ -48,10 +48,11 @@ def test_sentinel_secret_appears_in_no_output(tmp_path, server, signature, worke
         "--signature-version",
         signature,
         "-n",
-        "2",
+        workers,
         "-rA",
         "-k",
-        "test_overwrite_replaces or test_link_target_is_accepted or auth",
+        # not-implemented (test_response), blocked (the other two) and passing (auth) tests alike
+        "test_put_symlink.py and (test_response or test_overwrite_replaces or test_link_target_is_accepted) or auth",
         "--results",
         str(results),
         "--junitxml",

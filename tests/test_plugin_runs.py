@@ -29,9 +29,12 @@ def test_server_that_checks_nothing_fails_loudly_and_leaves_nothing(always_ok_se
     assert "[symlink.get.target]" in result.stdout
     assert "x-oss-symlink-target (percent-decoded): got None" in result.stdout
     # and that the options of PutSymlink were not judged while links cannot be made: blocked, not failed
-    assert re.search(r"^blocked: \d+ tests of \d+ rules, by symlink.get.target", result.stdout, re.MULTILINE)
+    assert re.search(r"^blocked: \d+ tests of \d+ rules, by ", result.stdout, re.MULTILINE)
     assert "OSS exchanges (redacted)" in result.stdout and "# reproduce: curl" in result.stdout
     assert "0 keys left behind in total" in result.stdout
+    # only the rule, the request, what came back and what was expected: no fixture reprs, no Hypothesis advice
+    for noise in ("object at 0x", "Rule(", "reproduce_failure", "Traceback", "conftest"):
+        assert noise not in result.stdout, noise
 
 
 def _dead_port() -> int:

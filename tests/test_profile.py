@@ -24,8 +24,10 @@ def test_shipped_profiles_load(path):
         ('addresing = "path"', "addresing", "did you mean 'addressing'"),
         ('addressing = "vhost"', "addressing", "path, virtual-host"),
         ('signature_version = "v2"', "signature_version", "v1, v4"),
-        ('endpoint = "http://10.1.2.3:80"', "endpoint", "loopback"),
-        ('endpoint = "not a url"', "endpoint", "http://HOST:PORT"),
+        ('endpoint = "not a url"', "endpoint", "https://HOST[:PORT]"),
+        ('endpoint = "https://10.1.2.3"\naddressing = "virtual-host"', "addressing", "DNS name"),
+        ('ca_bundle = "/no/such/ca.pem"', "ca_bundle", "PEM file"),
+        ("resolve = 3", "resolve", "must be a table"),
         ("bucket = 3", "bucket", "give a str"),
         ('bucket = ""', "bucket", "name the bucket"),
         ("[timeouts]\nconnect = -1", "timeouts.connect", "seconds"),
@@ -57,8 +59,8 @@ def test_unreadable_and_invalid_toml(tmp_path):
 
 def test_overrides_win_and_are_validated():
     base = prof.load(PROFILES[0])
-    changed = base.with_overrides(endpoint="http://127.0.0.1:9", bucket="b", signature_version="v1", region=None)
-    assert (changed.endpoint, changed.bucket, changed.signature_version) == ("http://127.0.0.1:9", "b", "v1")
+    changed = base.with_overrides(endpoint="https://oss.example:9", bucket="b", signature_version="v1", region=None)
+    assert (changed.endpoint, changed.bucket, changed.signature_version) == ("https://oss.example:9", "b", "v1")
     assert changed.region == base.region
     with pytest.raises(prof.ProfileError, match="addressing"):
         base.with_overrides(addressing="sideways")

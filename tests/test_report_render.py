@@ -159,3 +159,22 @@ def test_report_command_refuses_a_file_that_is_not_results(tmp_path, capsys):
 
 def test_reports_readme_names_the_regeneration_command():
     assert "oss-conformance matrix" in (Path(ROOT) / "reports" / "README.md").read_text()
+
+
+def test_html_escapes_every_control_character():
+    """A server's raw bytes (NUL, ESC, C1) show as \\xNN: the page stays text that grep and browsers read."""
+    noisy = doc("vendor", "2026-01-01T00:00:00+00:00", {RULES[1]: "fail"})
+    record = noisy["tests"][0]
+    record["message"] = "got \x00\x1b[31m\x9f"
+    record["exchanges"] = [{**EXCHANGE, "response_body": "".join(map(chr, range(0x20))) + "\x7f"}]
+    page = html.render(Matrix([noisy]))
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", page)
+    assert "got \\x00\\x1b[31m\\x9f" in page
+
+
+def test_committed_reports_match_the_current_registry():
+    """Drift: a rule added, removed or changed since `oss-conformance matrix` last ran fails here."""
+    for path in sorted((ROOT / "reports" / "results").glob("*.json")):
+        run = results.load(path)
+        assert run["run"]["registry_hash"] == rules.registry_hash(), f"{path.name}: re-run `oss-conformance matrix`"
+        assert set(run["rules"]) == set(rules.registry()), f"{path.name}: re-run `oss-conformance matrix`"

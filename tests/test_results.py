@@ -16,6 +16,7 @@ EVERY_OUTCOME = """
 import pytest
 from conformance.checks import NotImplementedByServer, ServerDeviation
 from conformance.client import HarnessError
+from conformance.outcomes import Blocked
 
 @pytest.mark.rule("symlink.put.no-target-check")
 def test_pass(rule):
@@ -40,6 +41,10 @@ def test_not_applicable(rule):
 @pytest.mark.rule("symlink.put.response")
 def test_known(rule):
     raise ServerDeviation("[symlink.put.response] listed")
+
+@pytest.mark.rule("symlink.get.target")
+def test_blocked(rule):
+    raise Blocked("object.put.response", "PutObject answered 500")
 """
 
 KNOWN = '[[expect]]\nid = "symlink.put.response"\noutcome = "fail"\nreason = "r"\nticket = ""\n'
@@ -86,6 +91,7 @@ def test_every_outcome_is_classified(tmp_path):
         "test_error": "error",
         "test_not_applicable": "not-applicable",
         "test_known": "known",
+        "test_blocked": "blocked",
     }
     failed = next(t for t in doc["tests"] if t["outcome"] == "fail")
     assert failed["message"] == "[symlink.put.overwrite] expected 200, got 500"
@@ -95,6 +101,24 @@ def test_every_outcome_is_classified(tmp_path):
     rule_of = {c.get("name"): {p.get("name"): p.get("value") for p in c.iter("property")}.get("rule") for c in cases}
     assert rule_of["test_fail"] == "symlink.put.overwrite" and rule_of["test_known"] == "symlink.put.response"
     assert None not in rule_of.values()
+    # JUnit: the element says how pytest counts it, its type says which outcome it is
+    cases = ElementTree.parse(tmp_path / "junit.xml").getroot().iter("testcase")
+    shown = {
+        c.get("name"): [(e.tag, e.get("type")) for e in c if e.tag in ("failure", "skipped", "error")] for c in cases
+    }
+    assert shown == {
+        "test_pass": [],
+        "test_fail": [("failure", "fail")],
+        "test_not_implemented": [("failure", "not-implemented")],
+        "test_error": [("failure", "error")],
+        "test_not_applicable": [("skipped", "not-applicable")],
+        "test_known": [("skipped", "known")],
+        "test_blocked": [("skipped", "blocked")],
+    }
+    known = next(
+        c for c in ElementTree.parse(tmp_path / "junit.xml").getroot().iter("testcase") if c.get("name") == "test_known"
+    )
+    assert known.find("skipped").get("message") == "known fail: r"
 
 
 def test_real_run_writes_run_info_and_failing_exchanges(tmp_path):

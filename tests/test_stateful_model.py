@@ -120,3 +120,17 @@ def test_a_wrong_status_and_a_missing_code_are_told_apart():
     p = model.read("missing", "HEAD")
     assert [a for a, _ in model.verify(p, 404, None, {}, b"")] == ["error-code"]
     assert [a for a, _ in model.verify(p, 200, None, {}, b"")] == ["status"]
+
+
+def test_check_rules_name_real_checks_and_registered_rules():
+    """A typo on either side of machine.CHECK_RULES would silently fall back to stateful.model-agreement."""
+    import re
+    from pathlib import Path
+
+    from conformance import rules
+    from conformance.stateful import machine, model
+
+    source = Path(model.__file__).read_text(encoding="utf-8")
+    produced = set(re.findall(r'"([a-z]+\.[a-z][a-z.-]*)"', source))  # every dotted name the model writes
+    assert {check for check, _ in machine.CHECK_RULES} - produced == set()
+    assert set(machine.CHECK_RULES.values()) - set(rules.registry()) == set()

@@ -9,6 +9,7 @@ from .errors import OssError
 from .namespace import Namespace, NamespaceViolation, new_run_id
 from .session import ExchangeLimits, HarnessError, OssClient, Reply, ReplyTooLarge, WrittenKeys
 from .transcript import Exchange, Redactor, Transcript
+from .transport import Transport
 
 __all__ = [
     "ADDRESSING_STYLES",
@@ -26,6 +27,7 @@ __all__ = [
     "Reply",
     "ReplyTooLarge",
     "Transcript",
+    "Transport",
     "WrittenKeys",
     "new_run_id",
 ]

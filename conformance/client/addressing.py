@@ -1,5 +1,9 @@
 """Where a request goes: URL and Host header for path-style and virtual-host addressing.
 
+Virtual-host puts the bucket in the URL's host name (`bucket.endpoint-host`), as the SDKs do, so that DNS,
+proxies, TLS SNI and the certificate all see the name the server is addressed by (transport.py can pin that
+name to an address).
+
 Keys are percent-encoded whole, '/' included (as oss2 does), so that no HTTP layer normalises '//' or dot
 segments inside a key; the server decodes the path. Sources: docs/oss-facts.md §6.5.
 """
@@ -28,7 +32,7 @@ def encode_query(query: Iterable[tuple[str, str | None]]) -> str:
 
 
 def build_target(endpoint: str, style: str, bucket: str | None, key: str | None, query: QueryPairs) -> tuple[str, str]:
-    """Return (url, host header) for a request; the connection always goes to the endpoint itself."""
+    """Return (url, host header) for a request."""
     parts = urlsplit(endpoint.rstrip("/"))
     netloc = parts.netloc
     path = "/"
@@ -39,5 +43,5 @@ def build_target(endpoint: str, style: str, bucket: str | None, key: str | None,
     elif bucket:
         path = f"/{bucket}/" + encode_key(key or "")
     qs = encode_query(query)
-    url = f"{parts.scheme}://{netloc}{path}" + (f"?{qs}" if qs else "")
+    url = f"{parts.scheme}://{host}{path}" + (f"?{qs}" if qs else "")
     return url, host

@@ -75,7 +75,8 @@ class OssAuth(requests.auth.AuthBase):
         if self.credentials.session_token:
             headers["x-oss-security-token"] = self.credentials.session_token
         host = headers.get("Host") or urlsplit(request.url).netloc
-        bucket, key = split_resource(request.url, host)
+        # the client names the resource (the URL alone cannot tell `bucket.host/` from a service request)
+        bucket, key = getattr(request, "oss_resource", None) or split_resource(request.url, host)
         query = split_query(urlsplit(request.url).query)
         method = request.method or "GET"
         if self.version == "v1":

@@ -24,6 +24,7 @@ from .auth import OssAuth
 from .errors import OssError, parse_error
 from .namespace import Namespace
 from .transcript import Exchange, Transcript
+from .transport import tls_reason
 
 WRITE_METHODS = ("PUT", "POST")
 
@@ -149,7 +150,7 @@ class OssClient:
         self.written = written if written is not None else WrittenKeys()
         self.limits = limits or ExchangeLimits()
         self.session = session or requests.Session()
-        self.session.trust_env = False  # no proxies from the environment: traffic stays where we send it
+        self.session.trust_env = False  # nothing from the environment; transport.py adds the standard proxies
 
     def with_options(self, **changes) -> OssClient:
         """A client sharing session, transcript and written-key log, with some fields changed
@@ -185,8 +186,10 @@ class OssClient:
         self.namespace.check(method, key)
         url, host = build_target(self.endpoint, self.addressing, bucket, key, _as_pairs(query))
         sent_headers = {"Host": host, **(headers or {})}
-        request = requests.Request(method, url, headers=sent_headers, data=data or None, auth=self.auth)
-        prepared = self.session.prepare_request(request)
+        prepared = self.session.prepare_request(requests.Request(method, url, headers=sent_headers, data=data or None))
+        prepared.oss_resource = (bucket or None, key)  # type: ignore[attr-defined]  # what the signer signs
+        if self.auth is not None:
+            prepared = self.auth(prepared)
         if data == b"" and method in WRITE_METHODS:
             prepared.headers["Content-Length"] = "0"
         if method in WRITE_METHODS and key is not None:
@@ -216,6 +219,8 @@ class OssClient:
         timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
         try:
             response = self.session.send(prepared, timeout=timeout, allow_redirects=False, stream=True)
+        except requests.exceptions.SSLError as exc:
+            raise HarnessError(f"no answer over TLS ({tls_reason(exc)})") from None
         except requests.RequestException as exc:
             raise HarnessError(f"no answer from the endpoint ({_short(exc)})") from None
         try:

@@ -5,9 +5,10 @@ Redaction happens when an exchange is recorded, not when it is printed: no later
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 REDACTED = "<redacted>"
@@ -17,6 +18,7 @@ SECRET_QUERY = re.compile(
     re.IGNORECASE,
 )
 BODY_PREVIEW = 2048
+CURL_SKIPPED_HEADERS = ("content-length", "accept-encoding", "connection", "user-agent", "accept")
 
 
 def _redact_authorization(value: str) -> str:
@@ -51,12 +53,52 @@ class Redactor:
         return out
 
 
+# Control characters (but line breaks and tabs) shown as \xNN: a terminal, grep and a JUnit file stay text.
+_CONTROL_ESCAPES = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if chr(c) not in "\n\t"}
+
+
 def _preview(body: bytes) -> str:
     if not body:
         return ""
-    shown = body[:BODY_PREVIEW].decode("utf-8", errors="replace")
+    shown = body[:BODY_PREVIEW].decode("utf-8", errors="replace").translate(_CONTROL_ESCAPES)
     more = len(body) - BODY_PREVIEW
     return shown + (f"\n... ({more} more bytes)" if more > 0 else "")
+
+
+def _shell_body(body: bytes) -> tuple[str, list[str]]:
+    """(prefix, curl words) that send exactly these bytes: inline when it is plain text, else through printf
+    with octal escapes (POSIX printf, so it pastes into sh, bash and zsh alike)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and text.isprintable():
+        return "", ["--data-binary", text]
+    escaped = "".join(chr(b) if 0x20 <= b < 0x7F and chr(b) not in "\\'%" else f"\\{b:03o}" for b in body)
+    return f"printf '{escaped}' | ", ["--data-binary", "@-"]
+
+
+def curl_line(method: str, url: str, headers: Mapping[str, str], body: bytes, flags: Iterable[str] = ()) -> str:
+    """A curl command that sends the same request (re-sign it: the signature is redacted). HEAD uses -I:
+    `-X HEAD` would wait for a body that never comes."""
+    words = ["curl", "-sS", *flags, *(["-I"] if method == "HEAD" else ["-i", "-X", method]), url]
+    sent = {name.lower() for name in headers}
+    for name, value in headers.items():
+        if name.lower() not in CURL_SKIPPED_HEADERS:
+            words += ["-H", f"{name}: {value}"]
+    prefix = ""
+    if body:
+        if "content-type" not in sent:
+            words += ["-H", "Content-Type:"]  # curl would add a form Content-Type of its own
+        prefix, body_words = _shell_body(body)
+        words += body_words
+    elif method in ("PUT", "POST"):
+        words += ["-H", "Content-Length: 0"]
+    return prefix + " ".join(shlex.quote(w) for w in words)
+
+
+def _sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest() if body else ""
 
 
 @dataclass(frozen=True)
@@ -70,16 +112,15 @@ class Exchange:
     response_headers: Mapping[str, str] = field(default_factory=dict)
     response_body: str = ""
     failure: str = ""
+    response_size: int = 0
+    request_sha256: str = ""
+    response_sha256: str = ""
+    curl_command: str = ""  # built (and redacted) when recorded, from the whole request body
 
     def curl(self) -> str:
-        """A curl command that sends the same request (re-sign it: the signature is redacted)."""
-        words = ["curl", "-sS", "-i", "-X", self.method, self.url]
-        for name, value in self.request_headers.items():
-            if name.lower() not in ("content-length", "accept-encoding", "connection", "user-agent", "accept"):
-                words += ["-H", f"{name}: {value}"]
-        if self.request_size:
-            words += ["--data-binary", "@body.bin"]
-        return " ".join(shlex.quote(w) for w in words)
+        if self.curl_command:
+            return self.curl_command
+        return curl_line(self.method, self.url, self.request_headers, self.request_body.encode())
 
     def render(self) -> str:
         lines = [f"> {self.method} {self.url}"]
@@ -97,14 +138,19 @@ class Exchange:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
+        """Bodies as a preview plus their length and sha256 (a results file stays small)."""
         return {
             "method": self.method,
             "url": self.url,
             "request_headers": dict(self.request_headers),
             "request_body": self.request_body,
+            "request_size": self.request_size,
+            "request_sha256": self.request_sha256,
             "status": self.status,
             "response_headers": dict(self.response_headers),
             "response_body": self.response_body,
+            "response_size": self.response_size,
+            "response_sha256": self.response_sha256,
             "failure": self.failure,
             "curl": self.curl(),
         }
@@ -113,9 +159,12 @@ class Exchange:
 class Transcript:
     """The exchanges of one test (or of the whole session, for cleanup), already redacted."""
 
-    def __init__(self, redactor: Redactor, limit: int = 200) -> None:
+    def __init__(
+        self, redactor: Redactor, limit: int = 200, curl_flags: Callable[[str], list[str]] | None = None
+    ) -> None:
         self.redactor = redactor
         self.limit = limit
+        self.curl_flags = curl_flags  # url -> curl options that reach the server the same way (TLS, --resolve)
         self.exchanges: list[Exchange] = []
 
     def record(
@@ -140,10 +189,18 @@ class Transcript:
             response_headers=r.headers(response_headers or {}),
             response_body=r.text(_preview(response_body)),
             failure=r.text(failure),
+            response_size=len(response_body),
+            request_sha256=_sha256(request_body),
+            response_sha256=_sha256(response_body),
+            curl_command=r.text(self._curl(method, url, r.headers(request_headers), request_body)),
         )
         self.exchanges.append(exchange)
         del self.exchanges[: -self.limit]
         return exchange
+
+    def _curl(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> str:
+        flags = self.curl_flags(url) if self.curl_flags else []
+        return curl_line(method, self.redactor.text(url), headers, body, flags)
 
     def clear(self) -> None:
         self.exchanges.clear()

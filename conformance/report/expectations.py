@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -150,27 +151,70 @@ def load(path: str | Path, rootpath: Path, missing_ok: bool = False) -> Expectat
     return Expectations(entries, str(path))
 
 
-def updated(expectations: Expectations, records: list[Record], today: dt.date) -> list[Entry]:
-    """The entries after this run: new deviations added by node id, entries whose tests now pass dropped,
-    everything else (reasons, tickets, entries for tests this run did not execute) kept as written."""
+REPLY = re.compile(r"\bgot (\d{3})(?: ([A-Za-z][\w.-]*))?")
+
+
+def stable_reason(record: Record) -> str:
+    """What came back, as status and Code only: no URL, port, run id or request id, so that recording twice
+    against the same server writes the same file."""
+    found = REPLY.search(record.message)
+    if found:
+        return f"got {found.group(1)}" + (f" {found.group(2)}" if found.group(2) else "")
+    return "no usable answer" if record.outcome == "error" else record.outcome
+
+
+def _deviation(record: Record) -> tuple[str, str] | None:
+    """(outcome, reason) of a record that deviates in this run, listed or not."""
+    if record.outcome not in (*DEVIATIONS, "known"):
+        return None
+    actual = record.expected if record.outcome == "known" else record.outcome
+    return (actual or record.outcome), stable_reason(record)
+
+
+def _executed(records: list[Record]) -> list[Record]:
+    return [r for r in records if r.outcome not in ("not-applicable", "skipped")]
+
+
+def updated(expectations: Expectations, records: list[Record]) -> list[Entry]:
+    """The entries after this run. Entries whose tests now pass are dropped; an entry that still describes
+    its tests is kept as written (reason, ticket, expiry). New deviations are listed by rule when every
+    executed test of that rule deviates the same way, by test otherwise. Sorted by id."""
     entries = dict(expectations.entries)
     for entry in expectations.unexpected_passes(records):
         entries.pop(entry.id, None)
-    for record in records:
-        if record.outcome not in (*DEVIATIONS, "known"):
+    by_rule: dict[str | None, list[Record]] = {}
+    for record in _executed(records):
+        by_rule.setdefault(record.rule, []).append(record)
+    for rule_id, group in by_rule.items():
+        deviations = {r.test: _deviation(r) for r in group}
+        new = [r for r in group if deviations[r.test] and not _still_listed(expectations, r, deviations[r.test])]
+        if not new:
             continue
-        actual = record.expected if record.outcome == "known" else record.outcome
-        current = expectations.match(record.test, record.rule)
-        if current is not None and current.outcome == actual:
+        kinds = set(deviations.values())
+        if rule_id and len(kinds) == 1 and None not in kinds:
+            outcome, reason = kinds.pop()
+            entries[rule_id] = _merged(entries.get(rule_id), rule_id, outcome, reason)
             continue
-        first_line = record.message.splitlines()[0][:200] if record.message else record.outcome
-        if current is not None and current.id == record.test:
-            entries[record.test] = replace(current, outcome=actual)
-        else:
-            entries[record.test] = Entry(
-                record.test, actual, f"recorded by --update-expectations on {today}: {first_line}"
-            )
+        for record in new:
+            outcome, reason = deviations[record.test]
+            entries[record.test] = _merged(entries.get(record.test), record.test, outcome, reason)
     return sorted(entries.values(), key=lambda e: e.id)
+
+
+def _still_listed(expectations: Expectations, record: Record, deviation: tuple[str, str]) -> bool:
+    current = expectations.match(record.test, record.rule)
+    return current is not None and current.outcome == deviation[0]
+
+
+def _merged(current: Entry | None, entry_id: str, outcome: str, reason: str) -> Entry:
+    """A vendor's reason and ticket survive a change of outcome; a new entry gets the stable reason."""
+    if current is not None:
+        return replace(current, outcome=outcome)
+    return Entry(entry_id, outcome, reason)
+
+
+def without_ticket(expectations: Expectations) -> list[Entry]:
+    return [e for e in expectations.entries.values() if not e.ticket]
 
 
 def _toml_string(value: str) -> str:

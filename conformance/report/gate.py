@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from .. import rules
+from ..activation import add_option, is_active
 from ..outcomes import Outcome
 from . import expectations as expect_file
+from . import junit
 from .results import Collector, canonical_test_id, document, level_summary, now, suite_version, write
 from .summary import verdict_lines
 
@@ -30,26 +32,30 @@ FAILED = int(pytest.ExitCode.TESTS_FAILED)
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("oss-conformance-report", "OSS conformance results and expectations")
-    group.addoption("--results", dest="oss_results", metavar="PATH", help="write the results of the run as JSON")
-    group.addoption(
+    add_option(group, "--results", dest="oss_results", metavar="PATH", help="write the results of the run as JSON")
+    add_option(
+        group,
         "--server-label",
         dest="oss_server_label",
         metavar="NAME",
         help="the server's name in results and reports (default: from the profile or endpoint)",
     )
-    group.addoption(
+    add_option(
+        group,
         "--expectations",
         dest="oss_expectations",
         metavar="FILE",
         help="TOML file of known deviations; a listed failure is 'known' and does not fail the run",
     )
-    group.addoption(
+    add_option(
+        group,
         "--strict-expectations",
         dest="oss_strict",
         action="store_true",
         help="also fail the run on an unexpected pass or an expired entry",
     )
-    group.addoption(
+    add_option(
+        group,
         "--update-expectations",
         dest="oss_update",
         action="store_true",
@@ -58,6 +64,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not is_active(config):
+        return
     option = config.option
     if option.oss_update and not option.oss_expectations:
         raise pytest.UsageError("--update-expectations needs --expectations FILE (the file to write)")
@@ -75,6 +83,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)  # outermost: runs after the plugin attached the outcome
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     result = yield
+    if not is_active(item.config):
+        return
     listed = item.config.stash.get(EXPECTATIONS_KEY, None)
     report: pytest.TestReport = result.get_result()
     test_id = canonical_test_id(item.path, item.nodeid)
@@ -101,8 +111,10 @@ class Controller:
         self.started = now()
         self.lines: list[str] = []
 
+    @pytest.hookimpl(trylast=True)  # after pytest's junitxml wrote the test's element
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.collector.add(report)
+        junit.tag(self.config, report)
 
     @pytest.hookimpl(trylast=True)  # after the plugin's cleanup, so the embedded server's credentials are known
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -113,7 +125,8 @@ class Controller:
         summary = {}
         if listed is not None:
             status, summary = self._judge(listed, records, status)
-        if status == 0 and not any(Outcome(r.outcome).executed for r in records):
+        collect_only = self.config.option.collectonly
+        if status == 0 and not collect_only and not any(Outcome(r.outcome).executed for r in records):
             self.lines.append("no test was executed (all were skipped, blocked or not applicable): the run fails")
             status = NO_TESTS
         session.exitstatus = status
@@ -137,13 +150,15 @@ class Controller:
             )
         for entry in expired:
             self.lines.append(f"expired expectation: {entry.id} expired on {entry.expires} ({entry.reason})")
+        for entry in expect_file.without_ticket(listed):
+            self.lines.append(f"expectation without a ticket: {entry.id} ({entry.outcome}: {entry.reason})")
         known = sum(r.outcome == "known" for r in records)
         self.lines.append(f"{known} known deviations listed in {listed.source}")
         if self.config.option.oss_strict and (unexpected or expired) and status == 0:
             self.lines.append("--strict-expectations: the expectations file is out of date; the run fails")
             status = FAILED
         if self.config.option.oss_update:
-            entries = expect_file.updated(listed, records, today)
+            entries = expect_file.updated(listed, records)
             Path(listed.source).write_text(expect_file.dump(entries), encoding="utf-8")
             self.lines.append(f"updated {listed.source}: {len(entries)} entries")
         return status, {

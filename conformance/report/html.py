@@ -3,10 +3,20 @@
 
 from __future__ import annotations
 
-from html import escape
+import html
+import re
 
 from ..outcomes import Outcome
 from .matrix import LEVELS, Matrix, anchor, source_link
+
+# C0 and C1 control characters except tab and newline: shown as \xNN, so the page stays text (no raw NUL that
+# makes grep call it binary) and a byte the server sent is still visible as what it was.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape(text: object) -> str:
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", html.escape(str(text)))
+
 
 # outcome -> (symbol, short text); the CSS class is the outcome itself
 BADGES = {o.value: (o.symbol, o.label) for o in Outcome}

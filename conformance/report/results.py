@@ -75,6 +75,7 @@ def _message(report: Any) -> str:
     else:
         crash = getattr(longrepr, "reprcrash", None)
         text = crash.message if crash is not None else report.longreprtext
+    text = re.sub(r"^\[gw\d+\] .*\n", "", text)  # xdist names the worker above a plain-text failure
     # "conformance.checks.ServerDeviation: [rule] ..." reads better without the exception's dotted name
     return re.sub(r"^(?:Skipped: |(?:\w+\.)+\w+: )", "", text)[:MESSAGE_LIMIT]
 

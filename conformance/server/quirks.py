@@ -62,7 +62,13 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "not-found-generic",
         "S3-style HTTP front ends (HEAD-style 404 NotFound for every missing resource)",
-        ("error.no-such-key", "error.no-such-bucket", "symlink.get.no-such-key", "object.meta.no-such-key"),
+        (
+            "error.no-such-key",
+            "error.no-such-bucket",
+            "symlink.get.no-such-key",
+            "symlink.get.no-such-bucket",
+            "object.meta.no-such-key",
+        ),
         "A missing key or bucket is 404 with Code NotFound instead of NoSuchKey / NoSuchBucket.",
     ),
     Quirk(
@@ -134,8 +140,9 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "missing-target-header-accepted",
         "clones that read the target header with a default of ''",
-        ("symlink.put.target-header-required",),
-        "PutSymlink without x-oss-symlink-target creates a link to the empty name.",
+        ("symlink.put.target-header-required", "symlink.put.target-header-required-code"),
+        "PutSymlink without x-oss-symlink-target creates a link to the empty name (200: neither the refusal nor "
+        "its status and Code).",
     ),
     Quirk(
         "symlink-overwrite-refused",
@@ -225,8 +232,9 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "target-stored-undecoded",
         "clones that store the header value verbatim but encode it on the way out",
-        ("symlink.put.target-encoded",),
-        "PutSymlink stores the target still percent-encoded; GetSymlink encodes it again (double encoding).",
+        ("symlink.get.target", "symlink.put.target-encoded"),
+        "PutSymlink stores the target still percent-encoded; GetSymlink encodes it again (double encoding), so "
+        "GetSymlink no longer names the target that was put.",
     ),
     # ---- reading through a link
     Quirk(
@@ -277,6 +285,12 @@ REGISTRY: dict[str, Quirk] = _registry(
         "clones that evaluate If-* before resolving the link",
         ("symlink.read.etag-conditionals",),
         "If-Match / If-None-Match through a link compare against the link's own ETag.",
+    ),
+    Quirk(
+        "objectmeta-not-implemented",
+        "S3 emulators with an OSS front (no GetObjectMeta)",
+        ("symlink.read.object-meta-is-link",),
+        "GetObjectMeta (HEAD ?objectMeta) answers 501 NotImplemented.",
     ),
     Quirk(
         "objectmeta-follows-link",

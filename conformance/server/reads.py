@@ -205,6 +205,8 @@ def _clone_headers(
 
 def get_object_meta(ctx: Context, request: Request) -> Response:
     """HEAD ?objectMeta: the addressed object itself, never the link's target (docs/oss-facts.md §3.3)."""
+    if ctx.quirks.has("objectmeta-not-implemented"):
+        raise OssError("NotImplemented")
     bucket, shown = addressed(ctx, request)
     described = shown
     if ctx.quirks.has("objectmeta-follows-link"):

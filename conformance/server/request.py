@@ -69,7 +69,7 @@ def host_name(host: str) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
-def _is_ip(name: str) -> bool:
+def is_ip(name: str) -> bool:
     try:
         ipaddress.ip_address(name)
     except ValueError:
@@ -84,8 +84,8 @@ def split_target(host: str, target: str, is_bucket: Callable[[str], bool]) -> tu
     name = host_name(host)
     labels = name.split(".")
     # `<bucket>.<ip or localhost>` is virtual-host even when the bucket does not exist (then: NoSuchBucket)
-    own_name = len(labels) > 1 and (_is_ip(".".join(labels[1:])) or labels[1:] == ["localhost"])
-    if len(labels) > 1 and not _is_ip(name) and (is_bucket(labels[0]) or own_name):
+    own_name = len(labels) > 1 and (is_ip(".".join(labels[1:])) or labels[1:] == ["localhost"])
+    if len(labels) > 1 and not is_ip(name) and (is_bucket(labels[0]) or own_name):
         raw_key = path[1:]
         return query, labels[0], raw_key or None
     bucket_part, slash, raw_key = path[1:].partition("/")
@@ -132,5 +132,5 @@ def _decode_key_with_quirks(raw_key: str, quirks: Quirks) -> str:
     if quirks.has("control-characters-rejected") and any(ord(c) < 0x20 for c in key):
         raise OssError("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
     if quirks.has("names-normalized") and key:
-        key = posixpath.normpath(key).lstrip("/")
+        key = posixpath.normpath(key) if key[0] not in "/\\" else key  # a leading separator is refused as OSS does
     return key

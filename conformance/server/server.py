@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 from conformance.server.auth import Credentials
 from conformance.server.context import Context
-from conformance.server.http import OssHTTPServer, OssRequestHandler
+from conformance.server.latency import MeteredHandler, MeteredHTTPServer
 from conformance.server.quirks import Quirks
 from conformance.server.storage import Store
 
@@ -19,7 +20,7 @@ DEFAULT_ACCESS_KEY_SECRET = "test-access-key-secret"
 
 
 def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 or localhost: the only addresses this server will bind."""
+    """127.0.0.0/8, ::1 or localhost: addresses only this machine can reach."""
     if host.lower() == "localhost":
         return True
     try:
@@ -43,18 +44,20 @@ class ReferenceServer:
         quirks: Iterable[str] = (),
         data_dir: str | None = None,
         verbose: bool = False,
+        tls: ssl.SSLContext | None = None,
         max_body: int = 64 * 1024 * 1024,
+        latency_ms: float = 0.0,
     ) -> None:
-        if not is_loopback(host):
-            raise ValueError(f"refusing to listen on {host!r}: only loopback addresses are allowed")
         self.host, self.port, self.bucket = host, port, bucket
+        self.tls = tls
         store = Store(data_dir)
         store.ensure_bucket(bucket)
         store.ensure_bucket(f"{bucket}-versioned", versioning="Enabled")
         store.ensure_bucket(f"{bucket}-worm", worm=True)
         credentials = Credentials(access_key_id, access_key_secret, region)
         self.context = Context(store, credentials, Quirks(quirks), verbose, max_body)
-        self._httpd: OssHTTPServer | None = None
+        self.latency = latency_ms / 1000
+        self._httpd: MeteredHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -64,7 +67,7 @@ class ReferenceServer:
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     @property
     def buckets(self) -> dict[str, dict[str, Any]]:
@@ -73,13 +76,23 @@ class ReferenceServer:
             b.name: {"versioning": b.versioning, "worm": b.worm, "acl": b.acl} for b in self.context.store.buckets()
         }
 
+    @property
+    def requests_served(self) -> int:
+        return self._httpd.served if self._httpd is not None else 0
+
     def bind(self) -> None:
         """Open the listening socket (resolving port 0) without serving yet."""
-        server_class = OssHTTPServer
+        server_class = MeteredHTTPServer
         if ":" in self.host:
-            server_class = type("OssHTTPServer6", (OssHTTPServer,), {"address_family": socket.AF_INET6})
-        self._httpd = server_class((self.host, self.port), OssRequestHandler)
+            server_class = type("OssHTTPServer6", (MeteredHTTPServer,), {"address_family": socket.AF_INET6})
+        self._httpd = server_class((self.host, self.port), MeteredHandler)
         self._httpd.context = self.context
+        self._httpd.latency = self.latency
+        if self.tls is not None:
+            # the handshake happens in the handler thread, on first read: a slow client cannot stall accept()
+            self._httpd.socket = self.tls.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
         self.port = self._httpd.server_address[1]
 
     def serve_forever(self) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from defusedxml import ElementTree
+from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure
@@ -64,6 +65,13 @@ CHECK_RULES = {
     ("meta.link-itself", "*"): "symlink.read.object-meta-is-link",
     ("list.entries", "*"): "symlink.ops.list-entry",
     ("list.entries", "listing.type"): "symlink.ops.list-type",
+    ("object.put", "*"): "object.put.response",
+    ("read.object", "*"): "object.get.body",
+    ("read.object", "etag"): "etag.quoted-upper-hex",
+    ("object.put", "etag"): "etag.quoted-upper-hex",
+    ("append.extends", "*"): "object.append.create",
+    ("meta.no-such-key", "*"): "error.no-such-key",
+    ("copy.missing-source", "*"): "error.no-such-key",
 }
 
 
@@ -97,6 +105,34 @@ class Context:
     fresh_prefix: Callable[[], str]
     supports: Callable[[str], bool] = lambda capability: True
     canons: list[differential.Canon] = field(default_factory=list)
+    absent: dict[str, str] = field(default_factory=dict)  # operation -> what the server answered (501)
+
+    def available(self, operation: str) -> bool:
+        """Neither declared absent by the profile nor answered 501 NotImplemented earlier in this run."""
+        capability = CAPABILITY_OF.get(operation)
+        return operation not in self.absent and (capability is None or self.supports(capability))
+
+    def absent_report(self) -> list[str]:
+        """One line per operation the machine dropped: what a vendor reads instead of a failure."""
+        return [f"stateful: {name} is not implemented ({what}); dropped from the machine's repertoire for this run, "
+                "the other operations were tested" for name, what in sorted(self.absent.items())]  # fmt: skip
+
+
+class NotImplementedOperation(UserWarning):
+    """An operation the server does not implement: the machine tests what remains, and says so once."""
+
+
+# Operations a profile capability can declare absent (conformance/profile.py CAPABILITIES).
+CAPABILITY_OF = {"append_object": "append", "copy_object": "copy", "list_objects": "list"}
+
+
+def _not_implemented(reply: Reply) -> str | None:
+    """'HEAD ?objectMeta answered 501 NotImplemented' for a 501 / NotImplemented answer (no key: the line is the
+    same in every example, so it is reported once), else None."""
+    if reply.status != 501 and reply.code != "NotImplemented":
+        return None
+    query = reply.exchange.url.partition("?")[2]
+    return f"{reply.exchange.method}{' ?' + query if query else ''} answered {reply.status} {reply.code or ''}".strip()
 
 
 # ---------------------------------------------------------------- operations: (send, predict), as data
@@ -210,6 +246,8 @@ class ObjectsAndLinks(RuleBasedStateMachine):
 
     def step(self, name: str, args: dict[str, Any]) -> None:
         __tracebackhide__ = True
+        if not self.context.available(name):
+            return  # dropped: no request, no step (a precondition instead would change what Hypothesis draws)
         op = OPERATIONS[name]
         sides = self.context.sides
         marks = [len(side.transcript.exchanges) for side in sides]
@@ -217,6 +255,10 @@ class ObjectsAndLinks(RuleBasedStateMachine):
         step = steps.Step(len(self.log) + 1, name, args)
         step.exchanges = [(s.name, s.transcript.exchanges[m:]) for s, m in zip(sides, marks, strict=True)]
         self.log.append(step)
+        missing = _not_implemented(replies[0])
+        if missing:  # the model never predicts 501: the operation is absent, not wrong
+            self.context.absent[name] = missing
+            return
         if len(replies) == 2:
             canon = [c.reply(r, op.xml) for c, r in zip(self.canons, replies, strict=True)]
             difference = differential.first_difference(*canon, names=(sides[0].name, sides[1].name))
@@ -327,10 +369,31 @@ class ObjectsAndLinks(RuleBasedStateMachine):
         self.step("list_objects", {})
 
 
-def run(context: Context, settings: Settings | None = None) -> None:
-    """Hypothesis drives the machine; a failure is shrunk and re-raised with its steps."""
+@dataclass(frozen=True)
+class Shard:
+    """One pytest item's part of the machine's budget (strategies.stateful_shards), from its own seed."""
+
+    index: int
+    count: int
+    examples: int
+    seed: int
+
+    @property
+    def label(self) -> str:
+        return f"shard{self.index + 1}of{self.count}"
+
+    def settings(self) -> Settings:
+        return stateful_settings(examples=self.examples)
+
+
+def run(context: Context, settings: Settings | None = None, seed: int | None = None) -> None:
+    """Hypothesis drives the machine (from `seed` if given); a failure is shrunk and re-raised with its steps."""
     try:
-        run_state_machine_as_test(lambda: ObjectsAndLinks(context), settings=settings or stateful_settings())
+        if seed is None:  # this line's text is the derandomized seed (Hypothesis digests the factory's source)
+            run_state_machine_as_test(lambda: ObjectsAndLinks(context), settings=settings or stateful_settings())
+        else:
+            factory = hypothesis_seed(seed)(lambda: ObjectsAndLinks(context))
+            run_state_machine_as_test(factory, settings=settings or stateful_settings())
     except FlakyFailure as flaky:
         # The server deviated once and not on replay (a one-second clock tick, say): still a deviation.
         seen = flaky.subgroup(AssertionError)

@@ -9,33 +9,40 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import pytest
+from hypothesis import core as hypothesis_core
+from hypothesis import settings as hypothesis_settings
 
+from ..activation import add_option, is_active
 from ..client import Transcript, new_run_id
 from ..harness import Harness
+from ..outcomes import NotApplicable
 from ..plugin import PROFILE_KEY, RUN_ID_KEY
 from ..profile import Profile, ProfileError, load
+from ..strategies import stateful_shards
 from . import steps
-from .machine import Context, Side
+from .machine import Context, Shard, Side
 
 COMPARE_KEY = pytest.StashKey[Profile | None]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("oss-conformance-stateful", "OSS conformance: stateful tests")
-    group.addoption("--compare-endpoint", help="differential mode: http://HOST:PORT of a second server")
-    group.addoption("--compare-profile", help="differential mode: profile (TOML) of a second server")
-    group.addoption(
+    add_option(group, "--compare-endpoint", help="differential mode: http://HOST:PORT of a second server")
+    add_option(group, "--compare-profile", help="differential mode: profile (TOML) of a second server")
+    add_option(
+        group,
         "--compare-quirk",
         action="append",
         dest="compare_quirks",
         help="differential mode: a second embedded server with this quirk (repeatable)",
     )
-    group.addoption("--replay", dest="stateful_replay", help="run recorded stateful steps (JSON or @FILE)")
+    add_option(group, "--replay", dest="stateful_replay", help="run recorded stateful steps (JSON or @FILE)")
 
 
 def compare_profile(option: Any, primary: Profile) -> Profile | None:
@@ -67,12 +74,39 @@ def compare_profile(option: Any, primary: Profile) -> Profile | None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
+    if not is_active(config):
+        return
     try:
         config.stash[COMPARE_KEY] = compare_profile(config.option, config.stash[PROFILE_KEY])
         if config.option.stateful_replay:
             steps.parse_replay(config.option.stateful_replay)
     except (ProfileError, ValueError, OSError) as exc:
         raise pytest.UsageError(f"stateful: {exc}") from None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test asking for `stateful_shard` runs once per shard of the budget (xdist spreads them). One item when
+    replaying (the steps are given) or when the differential test is not applicable."""
+    if "stateful_shard" not in metafunc.fixturenames:
+        return
+    config = metafunc.config
+    single = config.option.stateful_replay or (
+        "stateful_pair" in metafunc.fixturenames and config.stash[COMPARE_KEY] is None
+    )
+    parts = [sum(stateful_shards())] if single else stateful_shards()
+    base = shard_seed_base(config.stash[RUN_ID_KEY])
+    shards = [Shard(i, len(parts), examples, base + i) for i, examples in enumerate(parts)]
+    metafunc.parametrize("stateful_shard", shards, ids=[s.label for s in shards])
+
+
+def shard_seed_base(run_id: str) -> int:
+    """Shard i runs from seed base + i: distinct seeds in one run, the same on every xdist worker (they share
+    the run id). --hypothesis-seed fixes the base; a derandomized profile makes it 0."""
+    if hypothesis_core.global_force_seed is not None:
+        return int(hypothesis_core.global_force_seed)
+    if hypothesis_settings.default.derandomize:
+        return 0
+    return int.from_bytes(hashlib.sha256(run_id.encode()).digest()[:6], "big")
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +141,7 @@ def embedded(*quirk_sets: tuple[str, ...], label: str = "stateful") -> Iterator[
         yield context_for(harnesses)
 
 
-def context_for(harnesses: list[Harness]) -> Context:
+def context_for(harnesses: list[Harness], absent: dict[str, str] | None = None) -> Context:
     """The machine's context for one server, or two in differential mode (also used without pytest)."""
     names = ["server under test", *(f"compare server ({_describe(h.profile)})" for h in harnesses[1:])]
     sides = []
@@ -118,21 +152,28 @@ def context_for(harnesses: list[Harness]) -> Context:
         sides=sides,
         fresh_prefix=lambda: harnesses[0].namespace.key("stateful"),
         supports=lambda capability: all(h.profile.supports(capability) for h in harnesses),
+        absent={} if absent is None else absent,
     )
 
 
+@pytest.fixture(scope="session")
+def stateful_absent() -> dict[str, str]:
+    """Operations the server answered 501 NotImplemented, shared by the shards of a worker: dropped once."""
+    return {}
+
+
 @pytest.fixture
-def stateful_context(oss_harness: Harness) -> Context:
+def stateful_context(oss_harness: Harness, stateful_absent: dict[str, str]) -> Context:
     """The server under test alone: its answers against the model."""
-    return context_for([oss_harness])
+    return context_for([oss_harness], stateful_absent)
 
 
 @pytest.fixture
-def stateful_pair(oss_harness: Harness, stateful_compare: Harness | None) -> Context:
+def stateful_pair(oss_harness: Harness, stateful_compare: Harness | None, stateful_absent: dict[str, str]) -> Context:
     """Both servers of differential mode; outside it the differential test is not applicable."""
     if stateful_compare is None:
-        pytest.skip("not-applicable: differential mode needs --compare-endpoint, --compare-profile or --compare-quirk")
-    return context_for([oss_harness, stateful_compare])
+        raise NotApplicable("differential mode needs --compare-endpoint, --compare-profile or --compare-quirk")
+    return context_for([oss_harness, stateful_compare], stateful_absent)
 
 
 def _describe(profile: Profile) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks import Blocked
+from conformance.checks import Blocked, require, require_equal
 from conformance.client import Transcript
 from conformance.suite import preconditions as pre
 
@@ -52,3 +52,17 @@ def links_work(oss, new_key, names_kept, _proofs) -> None:
     reads through a link stand on this."""
     make = lambda: pre.link(oss, new_key("proof-link"), new_key("proof-target"))  # noqa: E731
     _proven(_proofs, "links", make, oss.transcript)
+
+
+@pytest.fixture
+def reads_through(oss, new_key, links_work, _proofs) -> None:
+    """GetObject on a link to an object reads the object: the rules about what a read through a link reports
+    (ranges, conditionals, headers, permissions) stand on this."""
+
+    def make() -> None:
+        link, target = pre.link_to_object(oss, new_key, b"read through")
+        pre.reads_back(oss, target, b"read through")
+        got = require(oss.get_object(link), pre.READ_THROUGH)
+        require_equal(pre.READ_THROUGH, got, "body read through the link", got.body, b"read through")
+
+    _proven(_proofs, "reads", make, oss.transcript)

@@ -24,14 +24,14 @@ BOTH_PUBLIC = "acl.symlink.both-public"
 
 
 @pytest.mark.rule("acl.symlink.both-public")
-def test_both_public_read(oss, new_key, rule, links_work):
+def test_both_public_read(oss, new_key, rule, reads_through):
     got = expect(anonymous_read_through(oss, new_key, "public-read", "public-read"), rule)
     expect_equal(rule, got, "anonymous body through the link", got.body, b"shared data")
 
 
 @pytest.mark.rule("acl.symlink.stricter-wins")
 @pytest.mark.parametrize(("link_acl", "target_acl"), DENIED)
-def test_private_side_denies(oss, new_key, rule, links_work, link_acl, target_acl):
+def test_private_side_denies(oss, new_key, rule, reads_through, link_acl, target_acl):
     # A refusal means something only where an anonymous read of a public link to a public target succeeds.
     require(anonymous_read_through(oss, new_key, "public-read", "public-read"), BOTH_PUBLIC)
     expect(anonymous_read_through(oss, new_key, link_acl, target_acl), rule)

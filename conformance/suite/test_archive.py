@@ -22,13 +22,13 @@ def archive_link(oss, new_key) -> tuple[str, str]:
 
 
 @pytest.mark.rule("archive.symlink.not-restored")
-def test_unrestored_target_refused(oss, new_key, rule, links_work):
+def test_unrestored_target_refused(oss, new_key, rule, reads_through):
     link, _ = archive_link(oss, new_key)
     expect(oss.get_object(link), rule)
 
 
 @pytest.mark.rule("archive.symlink.restored")
-def test_restored_target_readable(oss, new_key, rule, links_work):
+def test_restored_target_readable(oss, new_key, rule, reads_through):
     link, target = archive_link(oss, new_key)
     restore = oss.request("POST", target, query=[("restore", None)])
     if restore.status not in (200, 202):

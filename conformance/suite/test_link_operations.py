@@ -34,7 +34,7 @@ def test_put_object_replaces_link(oss, new_key, rule, links_work):
 
 
 @pytest.mark.rule("symlink.ops.copy-copies-link")
-def test_copy_copies_the_link(oss, new_key, rule, links_work):
+def test_copy_copies_the_link(oss, new_key, rule, reads_through):
     link, target = pre.link_to_object(oss, new_key)
     dest = new_key("copy")
     expect(oss.copy_object(dest, link), rule)

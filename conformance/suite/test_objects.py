@@ -38,13 +38,15 @@ def test_head_response(oss, new_key, rule):
 
 
 @pytest.mark.rule("object.list.prefix")
-def test_list_prefix(oss, new_key, rule):
+def test_list_prefix(oss, new_key, rule, request):
     base = new_key("dir")
     inside = [f"{base}/a", f"{base}/b c"]
     for key in [*inside, f"{base}-outside"]:
         put(oss, key)
     listing = expect(oss.list_objects(prefix=f"{base}/"), rule)
     listed = sorted(child_text(e, "Key") for e in xml_elements(listing.body, "Contents"))
+    if listed != sorted(inside):  # a server that stores '/' otherwise lists other names: that rule's, not this
+        request.getfixturevalue("names_kept")
     expect_equal(rule, listing, f"keys listed under {base}/", listed, sorted(inside))
 
 

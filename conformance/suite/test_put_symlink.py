@@ -288,13 +288,13 @@ def _check_round_trip(oss, rule, link: str, target: str, encode: bool) -> None:
 @given(suffix=gen.targets())
 @example(suffix="oss/+< >[]/世界/中国.txt")  # the Java SDK's integration-test name
 @example(suffix="%41%2B+ \x0c!@#$%^&*()-=")
-def test_encoded_target_round_trips(oss, new_key, rule, links_work, suffix):
+def test_encoded_target_round_trips(oss, new_key, rule, reads_through, suffix):
     _check_round_trip(oss, rule, new_key("link"), new_key("t-") + suffix, encode=True)
 
 
 @pytest.mark.rule("symlink.put.target-raw-ascii")
 @given(suffix=gen.raw_ascii_targets())
-def test_raw_ascii_target_round_trips(oss, new_key, rule, links_work, suffix):
+def test_raw_ascii_target_round_trips(oss, new_key, rule, reads_through, suffix):
     _check_round_trip(oss, rule, new_key("link"), new_key("t-") + suffix, encode=False)
 
 

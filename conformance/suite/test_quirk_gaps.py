@@ -14,7 +14,7 @@ QUOTED_UPPER_HEX = re.compile(r'^"[0-9A-F]+"$')
 
 
 @pytest.mark.rule("etag.quoted-upper-hex")
-def test_etags_quoted_upper_hex(oss, new_key, rule, links_work):
+def test_etags_quoted_upper_hex(oss, new_key, rule, reads_through):
     link, target = new_key("link"), new_key("target")
     pre.put(oss, target, b"hello")
     put = require(oss.put_symlink(link, target), pre.PUT_LINK)

@@ -1,0 +1,203 @@
+"""`oss-conformance bench`: how fast the suite runs against a server a given latency away, and how the reference
+server's throughput compares with moto_server's. A benchmark that prints figures, never a pass/fail verdict.
+
+The suite runs in a subprocess (as a user runs it, with `--endpoint`) against a reference server started here
+with `--latency-ms` added to every request; the server counts what it serves. The floor is requests x the bare
+per-request cost (a plain signed requests.Session doing 1 KB PUT+GET against the same server, same latency,
+measured in the same run): what the requests cost with no suite around them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import requests
+
+from .client import Credentials, OssAuth
+from .server import ReferenceServer
+from .strategies import PROFILES
+
+BUCKET = "oss-conformance"
+CREDENTIALS = Credentials("bench-access-key", "bench-secret-not-real")
+PAYLOAD = b"x" * 1024
+
+
+@dataclass
+class SuiteRun:
+    workers: int
+    requests: int
+    seconds: float
+    exit_status: int
+
+
+# ---------------------------------------------------------------- measurements
+
+
+def bare_cost(url: str, pairs: int = 100) -> float:
+    """Seconds per request of 1 KB PUT+GET pairs on one signed session, nothing else around them; after a
+    warm-up pair (the connection)."""
+    session = requests.Session()
+    session.auth = OssAuth(CREDENTIALS, "v4")
+    started = 0.0
+    for i in range(pairs + 1):
+        key = f"{url}/{BUCKET}/bench-bare/{i % 8}"
+        session.put(key, data=PAYLOAD, timeout=30).raise_for_status()
+        session.get(key, timeout=30).raise_for_status()
+        started = started or time.perf_counter()
+    return (time.perf_counter() - started) / (2 * pairs)
+
+
+def bare_cost_apart(url: str) -> float:
+    """bare_cost from a process of its own, as the suite's client is: it does not share the server's GIL."""
+    code = f"from conformance.bench import bare_cost; print(bare_cost({url!r}))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(done.stdout)
+
+
+def run_suite(url: str, workers: int, budget: str, count: Callable[[], int]) -> SuiteRun:
+    """The whole suite against `url`, as a user runs it; requests are what the server counted meanwhile."""
+    command = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider"]
+    command += ["-n", str(workers), "--hypothesis-profile-name", budget, "--endpoint", url, "--bucket", BUCKET]
+    env = {**os.environ, "OSS_ACCESS_KEY_ID": CREDENTIALS.access_key_id}
+    env["OSS_ACCESS_KEY_SECRET"] = CREDENTIALS.access_key_secret
+    env.pop("PYTEST_XDIST_WORKER", None)
+    before = count()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="oss-bench-") as scratch:
+        done = subprocess.run(command, cwd=scratch, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        print(f"bench: the suite exited {done.returncode} with -n {workers}:\n{done.stdout[-2000:]}", file=sys.stderr)
+    return SuiteRun(workers, count() - before, seconds, done.returncode)
+
+
+def throughput(url: str, seconds: float, threads: int = 4) -> float:
+    """PUT+GET of 1 KB per thread in a loop (V1 signatures: moto understands neither, but both accept them),
+    operations per second over all threads."""
+
+    def loop(worker: int) -> int:
+        session = requests.Session()
+        session.auth = OssAuth(CREDENTIALS, "v1")
+        done, deadline = 0, time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            key = f"{url}/{BUCKET}/bench-throughput/{worker}-{done % 16}"
+            session.put(key, data=PAYLOAD, timeout=30).raise_for_status()
+            session.get(key, timeout=30).raise_for_status()
+            done += 2
+        return done
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        total = sum(pool.map(loop, range(threads)))
+    return total / (time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------- servers
+
+
+@contextmanager
+def reference_server(latency_ms: float) -> Iterator[ReferenceServer]:
+    server = ReferenceServer(
+        bucket=BUCKET,
+        access_key_id=CREDENTIALS.access_key_id,
+        access_key_secret=CREDENTIALS.access_key_secret,
+        latency_ms=latency_ms,
+    )
+    with server:
+        yield server
+
+
+@contextmanager
+def reference_process() -> Iterator[str]:
+    """The reference server in a process of its own, as moto_server runs: the comparison is server to server."""
+    command = [sys.executable, "-m", "conformance.server", "--port", "0", "--bucket", BUCKET]
+    command += ["--access-key-id", CREDENTIALS.access_key_id, "--access-key-secret", CREDENTIALS.access_key_secret]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        yield line.split("url=", 1)[1].split()[0]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def moto_or_reason() -> tuple[Callable | None, str]:
+    """moto_server's starter (regenerate.moto_server), or why there is none."""
+    from .report.regenerate import _moto_command, moto_server
+
+    try:
+        _moto_command()
+    except SystemExit:  # its one-line "not found" message
+        return None, "moto_server not installed (pip install 'oss-conformance[report]')"
+    return moto_server, ""
+
+
+# ---------------------------------------------------------------- the table
+
+
+def render(latency_ms: float, budget: str, bare: float, runs: Sequence[SuiteRun]) -> list[str]:
+    serial = next((run.seconds for run in runs if run.workers == 0), None)
+    lines = [
+        f"bare per-request cost at {latency_ms:g} ms: {bare * 1000:.2f} ms (1 KB PUT+GET, one signed session)",
+        "| latency ms | workers | budget | requests | wall s | requests/s | x faster than -n 0 | wall / floor |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        floor = run.requests * bare
+        speedup = f"{serial / run.seconds:.2f}" if serial else "-"
+        status = "" if run.exit_status == 0 else f" (exit {run.exit_status})"
+        lines.append(
+            f"| {latency_ms:g} | {run.workers} | {budget} | {run.requests} | {run.seconds:.1f}{status} | "
+            f"{run.requests / run.seconds:.0f} | {speedup} | {run.seconds / floor:.2f} |"
+        )
+    return lines
+
+
+def throughput_lines(seconds: float) -> list[str]:
+    with reference_process() as url:
+        ours = throughput(url, seconds)
+    line = f"reference server: {ours:.0f} ops/s (4 threads, 1 KB PUT+GET, V1, {seconds:g}s)"
+    start_moto, reason = moto_or_reason()
+    if start_moto is None:
+        return [line, f"moto_server: not measured: {reason}"]
+    with start_moto({BUCKET: False}) as url:
+        theirs = throughput(url, seconds)
+    return [line, f"moto_server: {theirs:.0f} ops/s; reference / moto = {ours / theirs:.2f}x"]
+
+
+def _workers(text: str) -> list[int]:
+    try:
+        found = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give worker counts as integers, e.g. 0,8") from None
+    if any(n < 0 for n in found):
+        raise argparse.ArgumentTypeError(f"{text!r}: worker counts are 0 or more")
+    return found
+
+
+def bench_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="oss-conformance bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--latency-ms", type=float, default=25.0, help="added to every request (default 25)")
+    parser.add_argument("--workers", type=_workers, default=[0, 8], help="comma-separated -n values (0,8)")
+    parser.add_argument("--budget", choices=PROFILES, default="ci", help="Hypothesis budget of the suite")
+    parser.add_argument("--throughput-seconds", type=float, default=5.0, help="0 skips the server comparison")
+    args = parser.parse_args(argv)
+    if args.latency_ms < 0:
+        parser.error(f"--latency-ms {args.latency_ms:g} is negative")
+    with reference_server(args.latency_ms) as server:
+        bare = bare_cost_apart(server.url)
+        runs = [run_suite(server.url, n, args.budget, lambda: server.requests_served) for n in args.workers]
+    lines = render(args.latency_ms, args.budget, bare, runs)
+    if args.throughput_seconds > 0:
+        lines += throughput_lines(args.throughput_seconds)
+    print("\n".join(lines))
+    return 0 if all(run.exit_status == 0 for run in runs) else 1

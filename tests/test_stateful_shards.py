@@ -1,0 +1,49 @@
+"""The state machine's budget is split into shards, one pytest item each (so xdist spreads them), and the
+shards together run exactly what strategies.STATEFUL promises: examples add up, steps per example stay."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import run_suite
+
+from conformance import strategies
+from conformance.stateful.machine import Shard
+from conformance.stateful.pytest_stateful import shard_seed_base
+
+
+@pytest.mark.parametrize("budget", strategies.PROFILES)
+def test_shards_add_up_to_the_promised_budget(budget):
+    examples, steps = strategies.STATEFUL[budget]
+    parts = strategies.stateful_shards(budget)
+    assert len(parts) == strategies.STATEFUL_SHARDS[budget] and sum(parts) == examples
+    assert max(parts) - min(parts) <= 1
+    strategies.load_profile(budget)
+    try:
+        shards = [Shard(i, len(parts), n, 100 + i) for i, n in enumerate(parts)]
+        configured = [s.settings() for s in shards]
+    finally:
+        strategies.load_profile("ci")
+    assert sum(c.max_examples for c in configured) == examples
+    assert {c.stateful_step_count for c in configured} == {steps}
+
+
+def test_seeds_are_distinct_in_a_run_and_shared_by_its_workers():
+    assert shard_seed_base("run-a") == shard_seed_base("run-a") != shard_seed_base("run-b")
+    assert shard_seed_base("run-a") + 1 != shard_seed_base("run-a")  # shard i runs from base + i
+
+
+def _collected(*args: str) -> list[str]:
+    result = run_suite("--collect-only", "-q", "-m", "stateful", *args)
+    assert "error" not in result.stdout.lower(), result.stdout + result.stderr  # (exit status: collected, not run)
+    return re.findall(r"test_stateful\.py::(\S+)", result.stdout)
+
+
+def test_each_shard_is_an_item_and_replay_is_one():
+    collected = _collected("--hypothesis-profile-name", "default")
+    shards = [t for t in collected if t.startswith("test_objects_and_links[")]
+    assert shards == [f"test_objects_and_links[shard{i}of16]" for i in range(1, 17)]
+    assert collected.count("test_two_servers_agree[shard1of1]") == 1  # not applicable: one item, not 16
+    replayed = _collected("--replay", "[]")
+    assert "test_objects_and_links[shard1of1]" in replayed and len(replayed) == 2
