@@ -226,8 +226,13 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "target-returned-decoded",
         "clones that echo the stored target as is",
-        ("symlink.get.target-percent-encoded",),
-        "GetSymlink returns x-oss-symlink-target decoded (spaces, '+' and UTF-8 bytes literally).",
+        (
+            "symlink.get.target-percent-encoded",
+            "symlink.get.target",
+            "symlink.put.target-encoded",
+        ),
+        "GetSymlink returns x-oss-symlink-target decoded (spaces, '+' and UTF-8 bytes literally). A target holding "
+        "'%' then decodes to another name.",
     ),
     Quirk(
         "target-stored-undecoded",
@@ -277,8 +282,12 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "range-ignored-through-link",
         "clones whose link path streams the whole target",
-        ("symlink.read.range",),
-        "A Range read through a link returns 200 with the whole target.",
+        (
+            "symlink.read.range",
+            "symlink.read.range-open-and-suffix",
+        ),
+        "A Range read through a link returns 200 with the whole target. Open and suffix ranges through a link are "
+        "ignored the same way.",
     ),
     Quirk(
         "conditionals-use-link-etag",
@@ -349,8 +358,14 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "signature-not-verified",
         "moto and most local emulators",
-        ("auth.signature-mismatch", "auth.unknown-access-key"),
-        "Any Authorization header is accepted without checking the key or the signature.",
+        (
+            "auth.signature-mismatch",
+            "auth.unknown-access-key",
+            "auth.clock-skew",
+            "auth.v4-wrong-region",
+        ),
+        "Any Authorization header is accepted without checking the key or the signature. Skewed clocks and wrong "
+        "regions are accepted too, so their rules break.",
     ),
     Quirk(
         "v1-signature-rejected",

@@ -55,6 +55,7 @@ CHECK_RULES = {
     ("read.through-link", "x-oss-object-type"): "symlink.read.object-type",
     ("read.through-link", "meta"): "symlink.read.link-meta",
     ("read.through-link", "content-type"): "symlink.read.link-content-type",
+    ("read.through-link", "x-oss-storage-class"): "symlink.put.storage-class",
     ("symlink.get.target", "*"): "symlink.get.target",
     ("symlink.get.target", "etag"): "symlink.get.response-headers",
     ("symlink.get.target", "last-modified"): "symlink.get.response-headers",

@@ -23,7 +23,9 @@ def _drive(context: machine.Context, recorded: list | None, shard: machine.Shard
 
 @pytest.mark.stateful
 @pytest.mark.rule("stateful.model-agreement")
-def test_objects_and_links(stateful_context, stateful_replay, stateful_shard, rule):
+def test_objects_and_links(stateful_context, stateful_replay, stateful_shard, rule, reads_through):
+    """Stands on the proofs that names are kept, links are made and reads go through them: a server lacking
+    those is blocked by their rules rather than failed at the machine's first step."""
     _drive(stateful_context, stateful_replay, stateful_shard)
 
 
