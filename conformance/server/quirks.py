@@ -41,9 +41,14 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "symlink-query-ignored",
         "moto and ministack (S3 emulators with an OSS front)",
-        ("symlink.get.target", "symlink.read.target-bytes"),
+        (
+            "symlink.get.target",
+            "symlink.read.target-bytes",
+            "symlink.get.not-symlink",
+        ),
         "The ?symlink sub-resource is ignored: PUT ?symlink stores an empty normal object, GET ?symlink is a "
-        "plain GetObject.",
+        "plain GetObject."
+        " GET ?symlink of a normal object then answers 200, not NotSymlink.",
     ),
     Quirk(
         "symlink-stored-as-object",
@@ -298,8 +303,12 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "objectmeta-not-implemented",
         "S3 emulators with an OSS front (no GetObjectMeta)",
-        ("symlink.read.object-meta-is-link",),
-        "GetObjectMeta (HEAD ?objectMeta) answers 501 NotImplemented.",
+        (
+            "symlink.read.object-meta-is-link",
+            "object.meta.no-such-key",
+            "object.meta.response",
+        ),
+        "GetObjectMeta (HEAD ?objectMeta) answers 501 NotImplemented. GetObjectMeta's own rules break with it.",
     ),
     Quirk(
         "objectmeta-follows-link",
@@ -645,8 +654,14 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "range-ignored",
         "minimal HTTP fronts that always stream the whole object",
-        ("object.get.range", "object.get.range-open", "object.get.range-suffix", "symlink.read.range"),
-        "GetObject ignores Range: 200 with the whole object.",
+        (
+            "object.get.range",
+            "object.get.range-open",
+            "object.get.range-suffix",
+            "symlink.read.range",
+            "symlink.read.range-open-and-suffix",
+        ),
+        "GetObject ignores Range: 200 with the whole object. Open and suffix ranges through a link are ignored too.",
     ),
     Quirk(
         "range-end-truncated",
