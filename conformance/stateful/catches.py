@@ -49,8 +49,9 @@ def catch(quirk: str, budget: str = "default", seed: int = 0) -> dict:
     with embedded((quirk,), label="catches") as context:
         try:
             machine.run(context, settings(stateful_settings(budget), database=None))
-        except AssertionError as exc:
-            message = str(exc)
+        except Exception as exc:  # a failure the machine printed, or Hypothesis's FlakyFailure around one
+            inner = getattr(exc, "exceptions", None)
+            message = str(inner[0]) if inner else str(exc)
     rule, calls = steps.parse_failure(message)
     return {
         "quirk": quirk,
