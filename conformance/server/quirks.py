@@ -233,7 +233,6 @@ REGISTRY: dict[str, Quirk] = _registry(
         "clones that echo the stored target as is",
         (
             "symlink.get.target-percent-encoded",
-            "symlink.get.target",
             "symlink.put.target-encoded",
         ),
         "GetSymlink returns x-oss-symlink-target decoded (spaces, '+' and UTF-8 bytes literally). A target holding "
