@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import requests
 
+from conformance.usage import Parser
+
 from .client import Credentials, OssAuth
 from .server import ReferenceServer
 from .strategies import PROFILES
@@ -185,7 +187,7 @@ def _workers(text: str) -> list[int]:
 
 
 def bench_main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="oss-conformance bench", description=__doc__.split("\n\n")[0])
+    parser = Parser(prog="oss-conformance bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--latency-ms", type=float, default=25.0, help="added to every request (default 25)")
     parser.add_argument("--workers", type=_workers, default=[0, 8], help="comma-separated -n values (0,8)")
     parser.add_argument("--budget", choices=PROFILES, default="ci", help="Hypothesis budget of the suite")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import sys
 from collections.abc import Sequence
+
+from conformance.usage import USAGE_EXIT, Parser
 
 from . import rules
 
@@ -14,6 +15,7 @@ from . import rules
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("run the reference server (loopback by default; optional TLS)", "conformance.server.cli:serve_main"),
     "rules": ("list the rules (--format json for a machine-readable array)", "conformance.cli:rules_main"),
+    "quirks": ("list the reference server's deliberate deviations and what each breaks", "conformance.cli:quirks_main"),
     "report": ("build the HTML page and Markdown matrix from results files", "conformance.report.build:report_main"),
     "matrix": (
         "run the suite against the reference, quirked and moto servers; rebuild reports/",
@@ -62,7 +64,7 @@ def rule_tests() -> dict[str, list[str]]:
 
 
 def rules_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="oss-conformance rules")
+    parser = Parser(prog="oss-conformance rules")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     args = parser.parse_args(argv)
     tests = rule_tests()
@@ -89,13 +91,26 @@ def rules_main(argv: list[str]) -> int:
     return 0
 
 
+def quirks_main(argv: list[str]) -> int:
+    Parser(prog="oss-conformance quirks", description="List the reference server's quirks.").parse_args(argv)
+    from conformance.server.quirks import REGISTRY
+
+    for quirk in REGISTRY.values():
+        print(f"{quirk.name:40} mimics {quirk.mimics}; breaks {', '.join(quirk.breaks) or '(no rule)'}")
+        print(f"    {quirk.description}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:
-        print("usage: oss-conformance <command> [options]\n\ncommands:")
+    if args and args[0] not in COMMANDS and args[0] not in ("-h", "--help"):
+        print(f"oss-conformance: no command {args[0]!r} (one of {', '.join(COMMANDS)})", file=sys.stderr)
+        return USAGE_EXIT
+    if not args or args[0] in ("-h", "--help"):
+        print("usage: oss-conformance <command> [options]\n\ncommands:", file=sys.stdout if args else sys.stderr)
         for name, (help_text, _) in COMMANDS.items():
-            print(f"  {name:17} {help_text}")
-        return 0 if args and args[0] in ("-h", "--help") else 2
+            print(f"  {name:17} {help_text}", file=sys.stdout if args else sys.stderr)
+        return 0 if args else USAGE_EXIT
     module, function = COMMANDS[args[0]][1].split(":")
     return getattr(importlib.import_module(module), function)(args[1:])
 

@@ -16,7 +16,6 @@ quick enough for CI. Without --fast every test runs and the table lists every ca
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -34,7 +33,8 @@ from hypothesis import Phase, settings
 
 from conformance import rules
 from conformance.outcomes import DEVIATIONS, Outcome
-from conformance.server.quirks import REGISTRY
+from conformance.server.quirks import REGISTRY, quirk_name
+from conformance.usage import Parser
 
 FIRST_RULES_ENV = "OSS_CONFORMANCE_RULES_FIRST"  # comma-separated rule ids whose tests run first
 NO_RULE = "(no rule)"
@@ -355,8 +355,8 @@ def render_text(summary: dict) -> str:
 
 
 def mutants_main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="oss-conformance mutants", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quirk", action="append", choices=sorted(REGISTRY), help="only these quirks")
+    parser = Parser(prog="oss-conformance mutants", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quirk", action="append", type=quirk_name, metavar="NAME", help="only these quirks")
     parser.add_argument("--jobs", type=int, default=JOBS, help=f"parallel runs (default: {JOBS})")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--fast", action="store_true", help="stop each quirk's run at its first failure")

@@ -130,7 +130,7 @@ def _unknown_quirks(profile: Profile) -> str:
         return ""
     return (
         f"{profile.source}: field 'quirks': unknown quirk(s) {', '.join(unknown)}. "
-        "Fix: use a name from conformance/server/quirks.py (oss-conformance serve --help lists them)"
+        "Fix: use a registered name (`oss-conformance quirks` lists them)"
     )
 
 

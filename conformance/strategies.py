@@ -6,7 +6,7 @@ draws from the same well-argued distributions. Sources: docs/oss-facts.md §1.2,
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 PROFILES = ("ci", "default", "thorough")
@@ -15,8 +15,13 @@ PROFILES = ("ci", "default", "thorough")
 # of our own: re-registering Hypothesis' "default" would change every other project's tests in the same
 # environment the moment this module is imported. No print_blob: "@reproduce_failure" advice is for code one
 # can edit, not for tests inside an installed package (failures print the example as plain values instead).
+# No explain phase: it traces every line run while a failure shrinks (the client's, in the main thread), which
+# made shrinking a stateful failure 3-5x slower, to report lines of test code when the cause is the server's.
 _COMMON = dict(
-    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], print_blob=False
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    print_blob=False,
+    phases=[phase for phase in Phase if phase is not Phase.explain],
 )
 _BUDGET = {"ci": 12, "default": 50, "thorough": 400}
 for _name, _examples in _BUDGET.items():

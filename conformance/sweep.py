@@ -20,6 +20,8 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
+from conformance.usage import Parser
+
 from . import journal
 from .client import HarnessError, Namespace, OssClient
 from .client.namespace import RUN_ID_PATTERN
@@ -138,7 +140,7 @@ def sweep(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="oss-conformance sweep", description=__doc__.split("\n\n")[0])
+    parser = Parser(prog="oss-conformance sweep", description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile")
     parser.add_argument("--endpoint")
     parser.add_argument("--bucket")

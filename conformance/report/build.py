@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+
+from conformance.usage import Parser
 
 from . import html, markdown
 from .matrix import Matrix
@@ -21,7 +22,7 @@ def build(results: list[str | Path], html_out: str | Path | None, markdown_out: 
 
 
 def report_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="oss-conformance report", description="Build the compatibility matrix from results JSON files."
     )
     parser.add_argument("results", nargs="+", help="results files written by pytest --results")

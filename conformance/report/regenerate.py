@@ -7,7 +7,6 @@ symlinks), reached with OSS V1 signatures. Everything listens on 127.0.0.1 and s
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import socket
@@ -20,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+
+from conformance.usage import Parser
 
 from .build import build
 
@@ -134,7 +135,7 @@ def run_target(target: Target, results: Path, workers: int) -> int:
 
 
 def matrix_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="oss-conformance matrix",
         description="Run the suite against the reference, quirked and moto servers and rebuild the committed matrix.",
     )

@@ -6,13 +6,13 @@ stored, to show a write costs the same however much is stored (issue 13). Prints
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tempfile
 import time
 
 from conformance.server.model import ObjectVersion
 from conformance.server.storage import Store
+from conformance.usage import Parser
 
 FILL_OBJECT = 1 << 20  # the stored amount is made of 1 MiB objects
 
@@ -39,7 +39,7 @@ def measure(stored_mb: int, writes: int) -> tuple[float, float]:
 
 
 def store_bench_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="oss-conformance store-bench", description=__doc__.split("\n\n")[0])
+    parser = Parser(prog="oss-conformance store-bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--writes", type=int, default=200, help="1-byte writes timed per size (default 200)")
     parser.add_argument("--sizes", default="1,200", help="MiB stored before timing, comma-separated (default 1,200)")
     args = parser.parse_args(argv)

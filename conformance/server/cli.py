@@ -20,9 +20,10 @@ from collections.abc import Sequence
 
 from conformance.server import tls
 from conformance.server.persist import StoreError
-from conformance.server.quirks import REGISTRY
+from conformance.server.quirks import quirk_name
 from conformance.server.server import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, ReferenceServer, is_loopback
 from conformance.server.tls import TLSError
+from conformance.usage import Parser
 
 
 def _port(text: str) -> int:
@@ -32,7 +33,7 @@ def _port(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="serve", description="Run the oss-conformance reference server.")
+    parser = Parser(prog="oss-conformance serve", description="Run the oss-conformance reference server.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
     parser.add_argument("--port", type=_port, default=0, help="0 picks a free port")
     parser.add_argument("--bucket", default="oss-conformance")
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME",
-        choices=sorted(REGISTRY),
+        type=quirk_name,
         help="enable a deliberate deviation (repeatable)",
     )
     parser.add_argument("--data-dir", default=None, help="persist state to this directory")

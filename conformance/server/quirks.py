@@ -7,8 +7,12 @@ To add one: add a Quirk to REGISTRY, then add its branch where the correct behav
 
 from __future__ import annotations
 
+import argparse
+import difflib
 from collections.abc import Iterable
 from typing import NamedTuple
+
+LISTED_BY = "`oss-conformance quirks` lists them"
 
 
 class Quirk(NamedTuple):
@@ -827,7 +831,7 @@ class Quirks:
         names = frozenset(names)
         unknown = sorted(names - REGISTRY.keys())
         if unknown:
-            raise ValueError(f"unknown quirk(s) {', '.join(unknown)}; known: {', '.join(sorted(REGISTRY))}")
+            raise ValueError(f"unknown quirk(s) {', '.join(unknown)} ({LISTED_BY})")
         self.names = names
 
     def has(self, name: str) -> bool:
@@ -843,3 +847,12 @@ class Quirks:
 
 
 NO_QUIRKS = Quirks()  # the clean server
+
+
+def quirk_name(text: str) -> str:
+    """The argparse type of every --quirk option: a registered name, else one line naming the nearest ones."""
+    if text in REGISTRY:
+        return text
+    near = difflib.get_close_matches(text, REGISTRY, n=3)
+    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    raise argparse.ArgumentTypeError(f"unknown quirk {text!r} ({hint}{LISTED_BY})")

@@ -6,7 +6,6 @@ from a few seeds and without the example database, so the table is not one seed'
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -17,7 +16,9 @@ from pathlib import Path
 
 from hypothesis import settings
 
-from ..server.quirks import REGISTRY
+from conformance.usage import Parser
+
+from ..server.quirks import REGISTRY, quirk_name
 from ..strategies import stateful_settings
 from . import machine, steps
 from .pytest_stateful import embedded
@@ -114,8 +115,8 @@ def render_markdown(rows: Sequence[dict], budget: str) -> str:
 
 
 def catches_main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="oss-conformance stateful-catches", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quirk", action="append", choices=sorted(REGISTRY), help="only these quirks")
+    parser = Parser(prog="oss-conformance stateful-catches", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quirk", action="append", type=quirk_name, metavar="NAME", help="only these quirks")
     parser.add_argument("--budget", default="default", help="Hypothesis settings profile (ci, default, thorough)")
     parser.add_argument("--seeds", type=int, default=3, help="runs per quirk, from seeds 0, 1, ...")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes")
