@@ -1,0 +1,116 @@
+"""Steps the listing tests share: making keys under a test's own prefix and reading listing replies.
+
+Every listing is confined to a prefix the test made under the run namespace (`new_key`), so it sees only its
+own keys. Reading a reply never judges it: an unreadable body blocks the test by the rule that demands it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote, unquote
+from xml.etree.ElementTree import Element
+
+from conformance.checks import expect_equal, fail, require, require_equal
+from conformance.client import OssClient, Reply
+from conformance.client.xml import child_text, elements, local
+from conformance.rules import Rule
+from conformance.suite import preconditions as pre
+from conformance.suite.multipart_steps import text
+from conformance.suite.preconditions import NewKey, xml_root
+
+LIST_PREFIX = pre.LIST_PREFIX  # ListObjects with a prefix lists the keys that start with it
+VERSIONS = "versions.list.entries"  # ListObjectVersions lists every version and delete marker
+DELETE = "object.delete.response"  # DeleteObject answers 204
+V1, V2 = (), (("list-type", "2"),)
+VERSIONED = (("versions", None),)
+INVALID_MAX_KEYS = (1001, 5000, -1, -100)  # both sides of the documented 0..1000 (0 itself is disputed, §9.32)
+
+
+def fresh_prefix(new_key: NewKey) -> str:
+    return new_key("list") + "/"
+
+
+def put_under(oss: OssClient, prefix: str, names: Iterable[str], data: bytes = b"x") -> list[str]:
+    """A small object at prefix+name for each name; returns the keys."""
+    keys = [prefix + name for name in names]
+    for key in keys:
+        pre.put(oss, key, data)
+    return keys
+
+
+def listing(oss: OssClient, kind: tuple = V1, **params: str) -> Reply:
+    """GET / of the given kind (V1, V2 or VERSIONED); parameter names with dashes come as a dict."""
+    return oss.request("GET", None, query=[*kind, *params.items()])
+
+
+def root(reply: Reply, prerequisite: str) -> Element:
+    return xml_root(reply, prerequisite)
+
+
+def field(reply: Reply, tag: str, prerequisite: str = LIST_PREFIX) -> str | None:
+    """A top-level element of the listing (IsTruncated, NextMarker, KeyCount ...), or None when absent."""
+    return child_text(root(reply, prerequisite), tag)
+
+
+def keys_of(reply: Reply, prerequisite: str = LIST_PREFIX) -> list[str]:
+    """The Contents keys, in listed order."""
+    return [text(entry, "Key") or "" for entry in elements(root(reply, prerequisite), "Contents")]
+
+
+def prefixes_of(reply: Reply, prerequisite: str = LIST_PREFIX) -> list[str]:
+    """The CommonPrefixes, in listed order."""
+    return [text(group, "Prefix") or "" for group in elements(root(reply, prerequisite), "CommonPrefixes")]
+
+
+def entries_of(reply: Reply, prerequisite: str = LIST_PREFIX) -> list[str]:
+    """Keys and common prefixes together, in key order (the order they page in)."""
+    return sorted(keys_of(reply, prerequisite) + prefixes_of(reply, prerequisite), key=str.encode)
+
+
+def all_listed(oss: OssClient, prefix: str, keys: list[str], kind: tuple = V1) -> Reply:
+    """Precondition: a plain listing of `prefix` shows exactly `keys` (in any order)."""
+    reply = require(listing(oss, kind, prefix=prefix, **{"max-keys": "1000"}), LIST_PREFIX)
+    got = keys_of(reply)
+    require_equal(LIST_PREFIX, reply, f"keys listed under {prefix!r}", sorted(got), sorted(keys))
+    return reply
+
+
+def grouped(prefix: str, names: Iterable[str], delimiter: str = "/") -> list[str]:
+    """What a delimited listing of prefix+names shows, keys and common prefixes together, in key order."""
+    shown = set()
+    for name in names:
+        cut = name.find(delimiter)
+        shown.add(prefix + (name if cut < 0 else name[: cut + len(delimiter)]))
+    return sorted(shown, key=str.encode)
+
+
+def versions_of(reply: Reply) -> list[tuple[str, str, str, str]]:
+    """(tag, Key, VersionId, IsLatest) of every Version and DeleteMarker entry, in listed order."""
+    found = []
+    for entry in root(reply, VERSIONS):
+        tag = local(entry.tag)
+        if tag in ("Version", "DeleteMarker"):
+            found.append((tag, text(entry, "Key") or "", text(entry, "VersionId") or "", text(entry, "IsLatest") or ""))
+    return found
+
+
+def expect_encoded(rule: Rule, reply: Reply, sent: dict[str, str | None], want: dict[str, str]) -> None:
+    """Under encoding-type=url: EncodingType is url, and each element's text url-decodes to what `want` gives,
+    and is escaped wherever the plain value has a character that needs it. A missing element fails `rule`."""
+    expect_equal(rule, reply, "EncodingType", field(reply, "EncodingType", rule.id), "url")
+    for tag, plain in want.items():
+        got = sent.get(tag)
+        if got is None:
+            fail(rule, reply, f"no {tag} in the reply (want {plain!r}, url-encoded)")
+        expect_equal(rule, reply, f"{tag}, url-decoded", unquote(got), plain)
+        if got == plain and quote(plain, safe="/") != plain:
+            fail(rule, reply, f"{tag} {got!r} came back unencoded")
+
+
+def top_fields(reply: Reply, tags: Iterable[str], prerequisite: str) -> dict[str, str | None]:
+    return {tag: field(reply, tag, prerequisite) for tag in tags}
+
+
+def numbered(what: str, values: list[str]) -> dict[str, str]:
+    """Entries as {'Key 1': ..., 'Key 2': ...}, so a list can be judged by expect_encoded."""
+    return {f"{what} {n}": value for n, value in enumerate(values, 1)}
