@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from urllib.parse import quote, unquote
 from xml.etree.ElementTree import Element
 
-from conformance.checks import expect_equal, fail, require, require_equal
+from hypothesis import strategies as st
+
+from conformance.checks import expect, expect_equal, fail, require, require_equal
 from conformance.client import OssClient, Reply
 from conformance.client.xml import child_text, elements, local
 from conformance.rules import Rule
@@ -23,6 +25,9 @@ VERSIONS = "versions.list.entries"  # ListObjectVersions lists every version and
 DELETE = "object.delete.response"  # DeleteObject answers 204
 V1, V2 = (), (("list-type", "2"),)
 VERSIONED = (("versions", None),)
+# Short names over a small alphabet: collisions, shared prefixes and '/' groups are frequent.
+NAMES = st.sets(st.text("ab/", min_size=1, max_size=4), min_size=1, max_size=6)
+URL_PREFIX = "/a+b%25中&<>;/"  # characters an url-encoded listing must escape, no space (see the escapes rule)
 INVALID_MAX_KEYS = (1001, 5000, -1, -100)  # both sides of the documented 0..1000 (0 itself is disputed, §9.32)
 
 
@@ -114,3 +119,8 @@ def top_fields(reply: Reply, tags: Iterable[str], prerequisite: str) -> dict[str
 def numbered(what: str, values: list[str]) -> dict[str, str]:
     """Entries as {'Key 1': ..., 'Key 2': ...}, so a list can be judged by expect_encoded."""
     return {f"{what} {n}": value for n, value in enumerate(values, 1)}
+
+
+def max_keys_refused(oss: OssClient, new_key: NewKey, rule: Rule, kind: tuple, value: int) -> None:
+    """One listing of `kind` with an out-of-range max-keys, judged by `rule` (400 InvalidArgument)."""
+    expect(listing(oss, kind, prefix=fresh_prefix(new_key), **{"max-keys": str(value)}), rule)

@@ -21,13 +21,11 @@ from conformance.suite import list_steps as ls
 from conformance.suite import preconditions as pre
 from conformance.suite.multipart_steps import walk_pages
 
-# Short names over a small alphabet: collisions, shared prefixes and '/' groups are frequent.
-NAMES = st.sets(st.text("ab/", min_size=1, max_size=4), min_size=1, max_size=6)
 ISO_8601 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
 
 @pytest.mark.rule("list.v1.order")
-@given(names=NAMES)
+@given(names=ls.NAMES)
 @example(names={"a", "a/b", "b", "b/c", "bc", "c"})  # the documents' own example
 def test_order(oss, new_key, rule, names):
     prefix = ls.fresh_prefix(new_key)
@@ -51,7 +49,7 @@ def test_order_utf8(oss, new_key, rule, names):
 
 
 @pytest.mark.rule("list.v1.delimiter")
-@given(names=NAMES)
+@given(names=ls.NAMES)
 @example(names={"dir/a", "dir/b", "dir/sub/c", "top", "zz/x"})
 def test_delimiter(oss, new_key, rule, names):
     prefix = ls.fresh_prefix(new_key)
@@ -76,7 +74,7 @@ def test_max_keys_counts_prefixes(oss, new_key, rule):
 
 
 @pytest.mark.rule("list.v1.paging")
-@given(names=NAMES, page=st.integers(1, 3), delimited=st.booleans())
+@given(names=ls.NAMES, page=st.integers(1, 3), delimited=st.booleans())
 def test_paging(oss, new_key, rule, names, page, delimited):
     prefix = ls.fresh_prefix(new_key)
     keys = ls.put_under(oss, prefix, names)
@@ -125,15 +123,10 @@ def test_max_keys_default(oss, new_key, rule):
     expect_equal(rule, reply, "IsTruncated", ls.field(reply, "IsTruncated", rule.id), "true")
 
 
-def max_keys_refused(oss, new_key, rule, kind: tuple, value: int) -> None:
-    """One listing of `kind` with an out-of-range max-keys, judged by `rule` (400 InvalidArgument)."""
-    expect(ls.listing(oss, kind, prefix=ls.fresh_prefix(new_key), **{"max-keys": str(value)}), rule)
-
-
 @pytest.mark.rule("list.v1.max-keys-invalid")
 @pytest.mark.parametrize("value", ls.INVALID_MAX_KEYS)
 def test_max_keys_invalid(oss, new_key, rule, value):
-    max_keys_refused(oss, new_key, rule, ls.V1, value)
+    ls.max_keys_refused(oss, new_key, rule, ls.V1, value)
 
 
 @pytest.mark.rule("list.v1.prefix-too-long")
@@ -144,12 +137,9 @@ def test_prefix_too_long(oss, new_key, rule, name, size):
     expect(ls.listing(oss, **{"prefix": base, name: value}), rule)
 
 
-URL_PREFIX = "/a+b%25中&<>;/"  # characters an url-encoded listing must escape, no space (see the escapes rule)
-
-
 @pytest.mark.rule("list.v1.encoding-url")
 def test_encoding_url(oss, new_key, rule):
-    prefix = ls.fresh_prefix(new_key) + URL_PREFIX
+    prefix = ls.fresh_prefix(new_key) + ls.URL_PREFIX
     ls.put_under(oss, prefix, ["dir+1/x", "leaf%2", "zz中"])
     params = {"prefix": prefix, "delimiter": "/", "marker": prefix + "c+", "max-keys": "2", "encoding-type": "url"}
     reply = expect(ls.listing(oss, **params), rule)
