@@ -12,11 +12,12 @@ import binascii
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from conformance.server.context import Context
 from conformance.server.errors import invalid_argument
-from conformance.server.model import NORMAL, ObjectVersion
+from conformance.server.model import NORMAL, Bucket, ObjectVersion
+from conformance.server.quirks import NO_QUIRKS
 from conformance.server.reads import stored_size
 from conformance.server.request import Request, Response
 from conformance.server.subresources import owner_element, xml_reply
@@ -28,17 +29,31 @@ DEFAULT_MAX_KEYS, MAX_MAX_KEYS = 100, 1000
 class Page:
     """One page of a listing: entries and common prefixes in key order, capped at max-keys together."""
 
-    def __init__(self, rows: Iterable[tuple[str, Any]], prefix: str, delimiter: str, after: str, max_keys: int):
+    def __init__(
+        self,
+        rows: Iterable[tuple[str, Any]],
+        prefix: str,
+        delimiter: str,
+        after: str,
+        max_keys: int,
+        *,
+        count_prefixes: bool = True,  # False and True below only for quirks
+        repeat_groups: bool = False,
+    ):
         self.entries: list[tuple[str, Any]] = []
         self.prefixes: list[str] = []
         self.truncated = False
+        self.count_prefixes = count_prefixes
         self.last: Any = None  # the last (key, payload) or common prefix taken; the next page starts after it
+        self.following: str | None = None  # the first key or prefix left for the next page
         for key, payload in rows:
             group = self._group(key, prefix, delimiter)
-            if group is not None and (group <= after or (self.prefixes and self.prefixes[-1] == group)):
+            repeated = self.prefixes and self.prefixes[-1] == group and not repeat_groups
+            if group is not None and (group <= after or repeated):
                 continue  # a common prefix is listed once, and not again on later pages
-            if len(self.entries) + len(self.prefixes) >= max_keys:
+            if len(self.entries) + (len(self.prefixes) if count_prefixes else 0) >= max_keys:
                 self.truncated = True
+                self.following = key if group is None else group
                 break
             if group is None:
                 self.entries.append((key, payload))
@@ -56,32 +71,58 @@ class Page:
 
 
 class Encoder:
-    def __init__(self, request: Request) -> None:
+    """encoding-type=url: a space is %20 and a plus %2B, which both the plain and the form-style decoders of the
+    SDKs read back (docs/oss-facts.md §26.2, §9.21); `/` stays."""
+
+    def __init__(self, request: Request, ctx: Context | None = None) -> None:
         encoding = request.param("encoding-type")
+        quirks = ctx.quirks if ctx is not None else NO_QUIRKS
+        if encoding not in (None, "url") and quirks.has("list-encoding-type-ignored"):
+            encoding = None
         if encoding not in (None, "url"):
             raise invalid_argument("The encoding-type is invalid.", name="encoding-type", value=encoding or "")
         self.url = encoding == "url"
+        self.key_only = quirks.has("list-encoding-key-only")
+        self.quote = quote_plus if quirks.has("list-encoding-plus") else quote
 
     def __call__(self, name: str, value: str) -> str:
-        return element(name, quote(value, safe="/") if self.url else value)
+        encoded = self.url and (name == "Key" or not self.key_only)
+        return element(name, self.quote(value, safe="/") if encoded else value)
 
     def trailer(self) -> list[str]:
         return [element("EncodingType", "url")] if self.url else []
 
 
-def max_keys(request: Request) -> int:
+def max_keys(request: Request, ctx: Context | None = None) -> int:
     value = request.param("max-keys")
     if value is None:
-        return DEFAULT_MAX_KEYS
+        return MAX_MAX_KEYS if ctx is not None and ctx.quirks.has("list-max-keys-default-1000") else DEFAULT_MAX_KEYS
+    if ctx is not None and ctx.quirks.has("list-max-keys-clamped") and value.lstrip("-").isdigit():
+        return min(max(int(value), 0), MAX_MAX_KEYS)
     if not value.isdigit() or int(value) > MAX_MAX_KEYS:
         raise invalid_argument("max-keys must be between 0 and 1000.", name="max-keys", value=value)
     return int(value)
 
 
-def _entry_fields(version: ObjectVersion) -> list[str]:
+# Parameters that name keys or parts of keys: under 1024 bytes, like a key (docs/oss-facts.md §26.1, §27).
+BOUNDED = ("prefix", "marker", "start-after", "delimiter", "key-marker")
+MAX_PARAM_BYTES = 1023
+
+
+def check_lengths(ctx: Context, request: Request) -> None:
+    if ctx.quirks.has("list-long-prefix-accepted"):
+        return
+    for name in BOUNDED:
+        value = request.param(name) or ""
+        if len(value.encode("utf-8")) > MAX_PARAM_BYTES:
+            raise invalid_argument(f"{name} must be less than 1024 bytes.", name=name, value=value)
+
+
+def _entry_fields(ctx: Context, version: ObjectVersion) -> list[str]:
+    etag = version.etag.strip('"') if ctx.quirks.has("list-etag-unquoted") else version.etag
     return [
         element("LastModified", iso8601(version.last_modified)),
-        element("ETag", version.etag),
+        element("ETag", etag),
         element("Type", version.object_type),
         element("Size", stored_size(version)),
         element("StorageClass", version.storage_class),
@@ -94,45 +135,98 @@ def _prefix_elements(page: Page, encode: Encoder) -> list[str]:
 
 # ---------------------------------------------------------------- objects
 
+TOKEN_TAG = b"oss-conformance-list:"  # marks a token this server issued, so a made-up one is refused (§26.1)
 
-def _live_rows(ctx: Context, bucket: str, prefix: str, after: str) -> Iterable[tuple[str, ObjectVersion]]:
-    for key, versions in ctx.store.snapshot(bucket):
-        if key.startswith(prefix) and key > after and not versions[-1].delete_marker:
-            version = versions[-1]
+
+def _listed_bucket(ctx: Context, request: Request) -> Bucket | None:
+    """The bucket to list; None stands for a missing bucket listed as empty (a quirk), else NoSuchBucket."""
+    name = request.bucket or ""
+    if ctx.quirks.has("list-missing-bucket-empty") and not ctx.store.has_bucket(name):
+        return None
+    return ctx.store.bucket(name)
+
+
+def _snapshot(ctx: Context, bucket: Bucket | None) -> list[tuple[str, tuple[ObjectVersion, ...]]]:
+    rows = ctx.store.snapshot(bucket.name) if bucket is not None else []
+    if ctx.quirks.has("list-utf16-order"):
+        rows.sort(key=lambda row: row[0].encode("utf-16-be"))
+    if ctx.quirks.has("list-directory-walk-order"):
+        rows.sort(key=lambda row: row[0].split("/"))
+    return rows
+
+
+def _live_rows(ctx: Context, bucket: Bucket | None, prefix: str, after: str) -> Iterable[tuple[str, ObjectVersion]]:
+    inclusive = ctx.quirks.has("list-marker-inclusive") and after
+    for key, versions in _snapshot(ctx, bucket):
+        if not key.startswith(prefix) or key < after or (key == after and not inclusive):
+            continue
+        live = [v for v in versions if not v.delete_marker] if ctx.quirks.has("list-shows-deleted") else versions
+        if live and not live[-1].delete_marker:
+            version = live[-1]
             if ctx.quirks.has("list-type-normal") and version.is_link:
                 version = replace(version, object_type=NORMAL)
             yield key, version
 
 
 def _token(key: str) -> str:
-    return base64.urlsafe_b64encode(key.encode("utf-8")).decode()
+    """Opaque to clients; url-safe base64 without padding, so url-encoding leaves it as it is."""
+    return base64.urlsafe_b64encode(TOKEN_TAG + key.encode("utf-8")).decode().rstrip("=")
 
 
-def _untoken(token: str) -> str:
+def _untoken(ctx: Context, token: str) -> str:
     try:
-        return base64.urlsafe_b64decode(token.encode()).decode("utf-8")
+        raw = base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode())
+        if raw.startswith(TOKEN_TAG):
+            return raw[len(TOKEN_TAG) :].decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise invalid_argument("The continuation-token is invalid.", name="continuation-token", value=token) from None
+        pass
+    if ctx.quirks.has("list-token-unchecked"):
+        return ""
+    raise invalid_argument("The continuation-token is invalid.", name="continuation-token", value=token)
+
+
+def _page(ctx: Context, rows: Iterable[tuple[str, Any]], prefix: str, delimiter: str, after: str, limit: int) -> Page:
+    return Page(
+        rows,
+        prefix,
+        delimiter,
+        after,
+        limit,
+        count_prefixes=not ctx.quirks.has("list-prefixes-uncounted"),
+        repeat_groups=ctx.quirks.has("list-common-prefixes-repeated"),
+    )
+
+
+def _next_key(ctx: Context, page: Page) -> str | None:
+    """What NextMarker / NextContinuationToken resume after: the last entry of this page."""
+    if not page.truncated:
+        return None
+    if ctx.quirks.has("list-next-marker-skips"):
+        return page.following
+    return page.last[0] if page.last else None
 
 
 def list_objects(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
+    check_lengths(ctx, request)
+    bucket = _listed_bucket(ctx, request)
     v2 = request.param("list-type") == "2"
-    encode, limit = Encoder(request), max_keys(request)
+    encode, limit = Encoder(request, ctx), max_keys(request, ctx)
     prefix, delimiter = request.param("prefix", "") or "", request.param("delimiter", "") or ""
     token = request.param("continuation-token")
     if v2:
-        after = _untoken(token) if token else request.param("start-after", "") or ""
+        after = _untoken(ctx, token) if token else request.param("start-after", "") or ""
     else:
         after = request.param("marker", "") or ""
-    page = Page(_live_rows(ctx, bucket.name, prefix, after), prefix, delimiter, after, limit)
-    with_owner = not v2 or request.param("fetch-owner") == "true"
+    page = _page(ctx, _live_rows(ctx, bucket, prefix, after), prefix, delimiter, after, limit)
+    with_owner = not v2 or request.param("fetch-owner") == "true" or ctx.quirks.has("list-owner-always")
     contents = [
-        element("Contents", [encode("Key", key), *_entry_fields(v), *([owner_element()] if with_owner else [])])
+        element("Contents", [encode("Key", key), *_entry_fields(ctx, v), *([owner_element()] if with_owner else [])])
         for key, v in page.entries
     ]
-    head = [element("Name", bucket.name), encode("Prefix", prefix)]
-    next_key = page.last[0] if page.truncated and page.last else None
+    head = [element("Name", request.bucket or ""), encode("Prefix", prefix)]
+    next_key = _next_key(ctx, page)
+    if next_key is None and ctx.quirks.has("list-next-marker-always") and page.last:
+        next_key = page.last[0]
     if v2:
         head += [encode("StartAfter", request.param("start-after") or "")] if request.has("start-after") else []
         head += [element("ContinuationToken", token)] if token else []
@@ -141,46 +235,54 @@ def list_objects(ctx: Context, request: Request) -> Response:
     head += [element("MaxKeys", limit), encode("Delimiter", delimiter), element("IsTruncated", page.truncated)]
     if next_key is not None:
         head.append(element("NextContinuationToken", _token(next_key)) if v2 else encode("NextMarker", next_key))
-    if v2:
-        head.append(element("KeyCount", len(page.entries) + len(page.prefixes)))
+    count = len(page.entries) + (len(page.prefixes) if page.count_prefixes else 0)
+    if v2 and (count or not ctx.quirks.has("list-empty-no-keycount")):
+        head.append(element("KeyCount", count))
     return xml_reply("ListBucketResult", head + encode.trailer() + contents + _prefix_elements(page, encode))
 
 
 # ---------------------------------------------------------------- versions
 
 
-def _version_rows(ctx: Context, bucket: str, prefix: str, key_marker: str, version_marker: str):
-    for key, versions in ctx.store.snapshot(bucket):
+def _version_rows(ctx: Context, bucket: Bucket | None, prefix: str, key_marker: str, version_marker: str):
+    """(key, (version, is latest)) from key-marker on; a key's versions newest first (docs/oss-facts.md §27.1)."""
+    if bucket is not None and bucket.versioning is None and ctx.quirks.has("versions-unversioned-empty"):
+        return
+    if ctx.quirks.has("versions-id-marker-ignored"):
+        version_marker = ""
+    for key, versions in _snapshot(ctx, bucket):
         if not key.startswith(prefix) or key < key_marker:
             continue
-        newest_first = list(reversed(versions))
+        in_order = list(versions if ctx.quirks.has("versions-oldest-first") else reversed(versions))
         if key == key_marker:
-            ids = [v.version_id for v in newest_first]
+            ids = [v.version_id for v in in_order]
             if not version_marker or version_marker not in ids:
                 continue  # the marker key itself is done unless a version marker says where to resume
-            newest_first = newest_first[ids.index(version_marker) + 1 :]
-        for version in newest_first:
-            yield key, (version, version is versions[-1])
+            in_order = in_order[ids.index(version_marker) + 1 :]
+        for version in in_order:
+            yield key, (version, version is versions[-1] or ctx.quirks.has("versions-all-latest"))
 
 
-def _version_element(key: str, version: ObjectVersion, latest: bool, encode: Encoder) -> str:
+def _version_element(ctx: Context, key: str, version: ObjectVersion, latest: bool, encode: Encoder) -> str:
     fields = [encode("Key", key), element("VersionId", version.version_id), element("IsLatest", latest)]
-    if version.delete_marker:
+    if version.delete_marker and not ctx.quirks.has("versions-marker-fields"):
         return element(
             "DeleteMarker", [*fields, element("LastModified", iso8601(version.last_modified)), owner_element()]
         )
-    return element("Version", [*fields, *_entry_fields(version), owner_element()])
+    tag = "DeleteMarker" if version.delete_marker else "Version"
+    return element(tag, [*fields, *_entry_fields(ctx, version), owner_element()])
 
 
 def list_versions(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
-    encode, limit = Encoder(request), max_keys(request)
+    check_lengths(ctx, request)
+    bucket = _listed_bucket(ctx, request)
+    encode, limit = Encoder(request, ctx), max_keys(request, ctx)
     prefix, delimiter = request.param("prefix", "") or "", request.param("delimiter", "") or ""
     key_marker, version_marker = request.param("key-marker", "") or "", request.param("version-id-marker", "") or ""
-    rows = _version_rows(ctx, bucket.name, prefix, key_marker, version_marker)
-    page = Page(rows, prefix, delimiter, key_marker if not version_marker else "", limit)
+    rows = _version_rows(ctx, bucket, prefix, key_marker, version_marker)
+    page = _page(ctx, rows, prefix, delimiter, key_marker if not version_marker else "", limit)
     head = [
-        element("Name", bucket.name),
+        element("Name", request.bucket or ""),
         encode("Prefix", prefix),
         encode("KeyMarker", key_marker),
         element("VersionIdMarker", version_marker),
@@ -194,7 +296,7 @@ def list_versions(ctx: Context, request: Request) -> Response:
             encode("NextKeyMarker", last_key),
             element("NextVersionIdMarker", payload[0].version_id if payload else ""),
         ]
-    entries = [_version_element(key, version, latest, encode) for key, (version, latest) in page.entries]
+    entries = [_version_element(ctx, key, version, latest, encode) for key, (version, latest) in page.entries]
     return xml_reply("ListVersionsResult", head + encode.trailer() + entries + _prefix_elements(page, encode))
 
 

@@ -23,6 +23,7 @@ from conformance.suite.preconditions import NewKey, xml_root
 LIST_PREFIX = pre.LIST_PREFIX  # ListObjects with a prefix lists the keys that start with it
 VERSIONS = "versions.list.entries"  # ListObjectVersions lists every version and delete marker
 DELETE = "object.delete.response"  # DeleteObject answers 204
+DELIMITER = "list.v1.delimiter"  # a delimiter groups keys into CommonPrefixes, each listed once
 V1, V2 = (), (("list-type", "2"),)
 VERSIONED = (("versions", None),)
 # Short names over a small alphabet: collisions, shared prefixes and '/' groups are frequent.
@@ -78,6 +79,20 @@ def all_listed(oss: OssClient, prefix: str, keys: list[str], kind: tuple = V1) -
     got = keys_of(reply)
     require_equal(LIST_PREFIX, reply, f"keys listed under {prefix!r}", sorted(got), sorted(keys))
     return reply
+
+
+def made_and_listed(oss: OssClient, prefix: str, names: Iterable[str], delimited: bool) -> list[str]:
+    """Keys prefix+name, and the entries one unpaged listing shows (grouped by '/' when `delimited`), checked
+    as preconditions: a paging or counting test judges only what it adds to a listing that already holds."""
+    names = list(names)
+    keys = put_under(oss, prefix, names)
+    all_listed(oss, prefix, keys)
+    if not delimited:
+        return sorted(keys, key=str.encode)
+    want = grouped(prefix, names)
+    reply = require(listing(oss, prefix=prefix, delimiter="/", **{"max-keys": "1000"}), DELIMITER)
+    require_equal(DELIMITER, reply, f"entries of {prefix!r} grouped by '/'", entries_of(reply, DELIMITER), want)
+    return want
 
 
 def grouped(prefix: str, names: Iterable[str], delimiter: str = "/") -> list[str]:

@@ -77,10 +77,8 @@ def test_max_keys_counts_prefixes(oss, new_key, rule):
 @given(names=ls.NAMES, page=st.integers(1, 3), delimited=st.booleans())
 def test_paging(oss, new_key, rule, names, page, delimited):
     prefix = ls.fresh_prefix(new_key)
-    keys = ls.put_under(oss, prefix, names)
-    ls.all_listed(oss, prefix, keys)
+    want = ls.made_and_listed(oss, prefix, names, delimited)
     grouping = {"delimiter": "/"} if delimited else {}
-    want = ls.grouped(prefix, names) if delimited else sorted(keys)
     seen = walk_pages(
         rule,
         page,

@@ -17,10 +17,8 @@ from conformance.suite.multipart_steps import walk_pages
 @given(names=ls.NAMES, page=st.integers(1, 3), delimited=st.booleans())
 def test_paging(oss, new_key, rule, names, page, delimited):
     prefix = ls.fresh_prefix(new_key)
-    keys = ls.put_under(oss, prefix, names)
-    ls.all_listed(oss, prefix, keys)
+    want = ls.made_and_listed(oss, prefix, names, delimited)
     grouping = {"delimiter": "/"} if delimited else {}
-    want = ls.grouped(prefix, names) if delimited else sorted(keys)
     seen = walk_pages(
         rule,
         page,
@@ -45,7 +43,7 @@ def test_start_after(oss, new_key, rule):
 @pytest.mark.parametrize(("max_keys", "count"), [("1000", 3), ("2", 2)])
 def test_key_count(oss, new_key, rule, max_keys, count):
     prefix = ls.fresh_prefix(new_key)
-    ls.all_listed(oss, prefix, ls.put_under(oss, prefix, ["a/1", "a/2", "b", "c/1"]))
+    ls.made_and_listed(oss, prefix, ["a/1", "a/2", "b", "c/1"], delimited=True)
     reply = expect(ls.listing(oss, ls.V2, prefix=prefix, delimiter="/", **{"max-keys": max_keys}), rule)
     shown = len(ls.entries_of(reply, rule.id))
     expect_equal(rule, reply, "Contents plus CommonPrefixes", shown, count)
