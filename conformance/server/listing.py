@@ -155,8 +155,9 @@ def _snapshot(ctx: Context, bucket: Bucket | None) -> list[tuple[str, tuple[Obje
     return rows
 
 
-def _live_rows(ctx: Context, bucket: Bucket | None, prefix: str, after: str) -> Iterable[tuple[str, ObjectVersion]]:
-    inclusive = ctx.quirks.has("list-marker-inclusive") and after
+def _live_rows(
+    ctx: Context, bucket: Bucket | None, prefix: str, after: str, inclusive: bool = False
+) -> Iterable[tuple[str, ObjectVersion]]:
     for key, versions in _snapshot(ctx, bucket):
         if not key.startswith(prefix) or key < after or (key == after and not inclusive):
             continue
@@ -217,7 +218,8 @@ def list_objects(ctx: Context, request: Request) -> Response:
         after = _untoken(ctx, token) if token else request.param("start-after", "") or ""
     else:
         after = request.param("marker", "") or ""
-    page = _page(ctx, _live_rows(ctx, bucket, prefix, after), prefix, delimiter, after, limit)
+    inclusive = ctx.quirks.has("list-marker-inclusive") and not token  # the quirk reads marker and start-after
+    page = _page(ctx, _live_rows(ctx, bucket, prefix, after, inclusive), prefix, delimiter, after, limit)
     with_owner = not v2 or request.param("fetch-owner") == "true" or ctx.quirks.has("list-owner-always")
     contents = [
         element("Contents", [encode("Key", key), *_entry_fields(ctx, v), *([owner_element()] if with_owner else [])])

@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 
 from hypothesis import strategies as st
 
-from conformance.checks import expect, expect_equal, fail, require, require_equal
+from conformance.checks import Blocked, expect, expect_equal, fail, require, require_equal
 from conformance.client import OssClient, Reply
 from conformance.client.xml import child_text, elements, local
 from conformance.rules import Rule
@@ -24,6 +24,7 @@ LIST_PREFIX = pre.LIST_PREFIX  # ListObjects with a prefix lists the keys that s
 VERSIONS = "versions.list.entries"  # ListObjectVersions lists every version and delete marker
 DELETE = "object.delete.response"  # DeleteObject answers 204
 DELIMITER = "list.v1.delimiter"  # a delimiter groups keys into CommonPrefixes, each listed once
+COUNTS_PREFIXES = "list.v1.max-keys-counts-prefixes"  # max-keys bounds keys and common prefixes together
 V1, V2 = (), (("list-type", "2"),)
 VERSIONED = (("versions", None),)
 # Short names over a small alphabet: collisions, shared prefixes and '/' groups are frequent.
@@ -71,6 +72,16 @@ def prefixes_of(reply: Reply, prerequisite: str = LIST_PREFIX) -> list[str]:
 def entries_of(reply: Reply, prerequisite: str = LIST_PREFIX) -> list[str]:
     """Keys and common prefixes together, in key order (the order they page in)."""
     return sorted(keys_of(reply, prerequisite) + prefixes_of(reply, prerequisite), key=str.encode)
+
+
+def page_entries(reply: Reply, page: int, delimited: bool, rule_id: str) -> list[str]:
+    """A page's entries. A delimited page over max-keys blocks the test by COUNTS_PREFIXES: that rule, not the
+    paging rule, is what says common prefixes count (an undelimited page over max-keys fails the paging rule)."""
+    found = entries_of(reply, rule_id)
+    if delimited and len(found) > page:
+        where = f"{reply.exchange.method} {reply.exchange.url}"
+        raise Blocked(COUNTS_PREFIXES, f"{where}: a page of max-keys {page} listed {len(found)} keys and prefixes")
+    return found
 
 
 def all_listed(oss: OssClient, prefix: str, keys: list[str], kind: tuple = V1) -> Reply:

@@ -83,7 +83,7 @@ def test_paging(oss, new_key, rule, names, page, delimited):
         rule,
         page,
         lambda markers: ls.listing(oss, prefix=prefix, **grouping, **{"max-keys": str(page)}, **markers),
-        lambda reply: ls.entries_of(reply, rule.id),
+        lambda reply: ls.page_entries(reply, page, delimited, rule.id),
         lambda root: {"marker": child_text(root, "NextMarker") or ""},
         most=len(want) + 1,
     )

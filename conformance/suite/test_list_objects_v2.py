@@ -23,7 +23,7 @@ def test_paging(oss, new_key, rule, names, page, delimited):
         rule,
         page,
         lambda token: ls.listing(oss, ls.V2, prefix=prefix, **grouping, **{"max-keys": str(page)}, **token),
-        lambda reply: ls.entries_of(reply, rule.id),
+        lambda reply: ls.page_entries(reply, page, delimited, rule.id),
         lambda root: {"continuation-token": child_text(root, "NextContinuationToken") or ""},
         most=len(want) + 1,
     )
