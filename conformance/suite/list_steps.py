@@ -17,7 +17,7 @@ from conformance.client import OssClient, Reply
 from conformance.client.xml import child_text, elements, local
 from conformance.rules import Rule
 from conformance.suite import preconditions as pre
-from conformance.suite.multipart_steps import text
+from conformance.suite.multipart_steps import text, walk_pages
 from conformance.suite.preconditions import NewKey, xml_root
 
 LIST_PREFIX = pre.LIST_PREFIX  # ListObjects with a prefix lists the keys that start with it
@@ -150,3 +150,31 @@ def numbered(what: str, values: list[str]) -> dict[str, str]:
 def max_keys_refused(oss: OssClient, new_key: NewKey, rule: Rule, kind: tuple, value: int) -> None:
     """One listing of `kind` with an out-of-range max-keys, judged by `rule` (400 InvalidArgument)."""
     expect(listing(oss, kind, prefix=fresh_prefix(new_key), **{"max-keys": str(value)}), rule)
+
+
+def walk_listing(
+    oss: OssClient, rule: Rule, prefix: str, names: list[str], page: int, delimited: bool, kind: tuple
+) -> None:
+    """Page through prefix+names `page` entries at a time (grouped by '/' when `delimited`), feeding back
+    NextMarker (V1) or NextContinuationToken (V2); every entry must come once, in order."""
+    want = made_and_listed(oss, prefix, names, delimited)
+    grouping = {"delimiter": "/"} if delimited else {}
+    param, tag = ("continuation-token", "NextContinuationToken") if kind == V2 else ("marker", "NextMarker")
+    seen = walk_pages(
+        rule,
+        page,
+        lambda resume: listing(oss, kind, prefix=prefix, **grouping, **{"max-keys": str(page)}, **resume),
+        lambda reply: page_entries(reply, page, delimited, rule.id),
+        lambda found: {param: child_text(found, tag) or ""},
+        most=len(want) + 1,
+    )
+    expect_equal(rule, None, "entries over all pages, in order", seen, want)
+
+
+def lists_after(oss: OssClient, new_key: NewKey, rule: Rule, kind: tuple, param: str) -> None:
+    """marker / start-after is exclusive, and need not name a key: a, b, c after b is c; after a0, b and c."""
+    prefix = fresh_prefix(new_key)
+    all_listed(oss, prefix, put_under(oss, prefix, ["a", "b", "c"]))
+    for after, want in (("b", ["c"]), ("a0", ["b", "c"])):
+        reply = expect(listing(oss, kind, prefix=prefix, **{param: prefix + after}), rule)
+        expect_equal(rule, reply, f"keys after {param} {after!r}", keys_of(reply, rule.id), [prefix + w for w in want])

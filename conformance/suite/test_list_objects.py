@@ -19,7 +19,6 @@ from conformance.client.xml import child_text, elements
 from conformance.strategies import padded_key
 from conformance.suite import list_steps as ls
 from conformance.suite import preconditions as pre
-from conformance.suite.multipart_steps import walk_pages
 
 ISO_8601 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
@@ -76,29 +75,12 @@ def test_max_keys_counts_prefixes(oss, new_key, rule):
 @pytest.mark.rule("list.v1.paging")
 @given(names=ls.NAMES, page=st.integers(1, 3), delimited=st.booleans())
 def test_paging(oss, new_key, rule, names, page, delimited):
-    prefix = ls.fresh_prefix(new_key)
-    want = ls.made_and_listed(oss, prefix, names, delimited)
-    grouping = {"delimiter": "/"} if delimited else {}
-    seen = walk_pages(
-        rule,
-        page,
-        lambda markers: ls.listing(oss, prefix=prefix, **grouping, **{"max-keys": str(page)}, **markers),
-        lambda reply: ls.page_entries(reply, page, delimited, rule.id),
-        lambda root: {"marker": child_text(root, "NextMarker") or ""},
-        most=len(want) + 1,
-    )
-    expect_equal(rule, None, "entries over all pages, in order", seen, want)
+    ls.walk_listing(oss, rule, ls.fresh_prefix(new_key), names, page, delimited, ls.V1)
 
 
 @pytest.mark.rule("list.v1.marker-exclusive")
 def test_marker_exclusive(oss, new_key, rule):
-    prefix = ls.fresh_prefix(new_key)
-    ls.all_listed(oss, prefix, ls.put_under(oss, prefix, ["a", "b", "c"]))
-    for marker, want in (("b", ["c"]), ("a0", ["b", "c"])):  # a key that exists, and one that does not
-        reply = expect(ls.listing(oss, prefix=prefix, marker=prefix + marker), rule)
-        expect_equal(
-            rule, reply, f"keys after marker {marker!r}", ls.keys_of(reply, rule.id), [prefix + w for w in want]
-        )
+    ls.lists_after(oss, new_key, rule, ls.V1, "marker")
 
 
 @pytest.mark.rule("list.v1.not-truncated")
