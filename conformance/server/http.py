@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from conformance.server.auth import authenticate
 from conformance.server.context import Context
 from conformance.server.errors import OssError, error_xml
+from conformance.server.listing import lists_missing_bucket
 from conformance.server.request import Response, build_request
 from conformance.server.router import creates_bucket, dispatch
 from conformance.server.xmlutil import http_date
@@ -119,7 +120,8 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         head = self.command == "HEAD"
         try:
             request = build_request(self.command, self.path, headers, b"", ctx.store.has_bucket, ctx.quirks)
-            if request.bucket and not ctx.store.has_bucket(request.bucket) and not creates_bucket(request):
+            missing = request.bucket and not ctx.store.has_bucket(request.bucket)
+            if missing and not creates_bucket(request) and not lists_missing_bucket(ctx, request):
                 raise OssError("NoSuchBucket", extras={"BucketName": request.bucket})  # before the key is judged
             if ctx.quirks.has("signature-not-verified"):
                 request.anonymous = request.header("authorization") is None

@@ -138,6 +138,15 @@ def _prefix_elements(page: Page, encode: Encoder) -> list[str]:
 TOKEN_TAG = b"oss-conformance-list:"  # marks a token this server issued, so a made-up one is refused (§26.1)
 
 
+LISTING_PARAMS = {"versions", "list-type", "max-keys", "encoding-type", "fetch-owner", "continuation-token", *BOUNDED}
+
+
+def lists_missing_bucket(ctx: Context, request: Request) -> bool:
+    """Whether a listing of a missing bucket goes on to the listing code (a quirk) instead of NoSuchBucket."""
+    listing = request.method == "GET" and request.key is None and {n for n, _ in request.query} <= LISTING_PARAMS
+    return listing and ctx.quirks.has("list-missing-bucket-empty")
+
+
 def _listed_bucket(ctx: Context, request: Request) -> Bucket | None:
     """The bucket to list; None stands for a missing bucket listed as empty (a quirk), else NoSuchBucket."""
     name = request.bucket or ""
