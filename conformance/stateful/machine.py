@@ -73,6 +73,15 @@ CHECK_RULES = {
     ("append.extends", "*"): "object.append.create",
     ("meta.no-such-key", "*"): "error.no-such-key",
     ("copy.missing-source", "*"): "error.no-such-key",
+    ("delete.object", "*"): "object.delete.response",
+    ("delete.missing", "*"): "object.delete.missing-key",
+    ("meta.object", "*"): "object.meta.response",
+}
+# HEAD answers what GET answers, without the body: a header wrong on HEAD alone is HeadObject's rule (looked up
+# before CHECK_RULES, aspect by aspect).
+HEAD_CHECK_RULES = {
+    ("read.object", "*"): "object.head.matches-get",
+    ("read.object", "meta"): "object.put.meta-roundtrip",
 }
 
 
@@ -85,7 +94,9 @@ def rule_for(check: str, aspect: str, method: str = "GET") -> rules.Rule:
     if aspect == "error-code":
         wanted = ERROR_FORMAT_RULES.get(method) or ERROR_FORMAT_RULES["*"]
     else:
-        wanted = CHECK_RULES.get((check, aspect)) or CHECK_RULES.get((check, "*")) or FALLBACK_RULE
+        head = HEAD_CHECK_RULES if method == "HEAD" else {}
+        tables = ((head, aspect), (CHECK_RULES, aspect), (head, "*"), (CHECK_RULES, "*"))
+        wanted = next((table[check, a] for table, a in tables if (check, a) in table), FALLBACK_RULE)
     return rules.registry().get(wanted) or rules.get(FALLBACK_RULE)
 
 
