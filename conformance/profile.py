@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from .client import ADDRESSING_STYLES, SIGNATURE_VERSIONS, Credentials, Transport
 
-CAPABILITIES = ("versioning", "worm", "archive", "acl", "tagging", "append", "copy", "list", "multipart")
+CAPABILITIES = ("versioning", "worm", "archive", "acl", "tagging", "append", "copy", "list", "multipart", "restore")
 HYPOTHESIS_PROFILES = ("ci", "default", "thorough")
 
 
