@@ -821,6 +821,177 @@ REGISTRY: dict[str, Quirk] = _registry(
         "V1 verification leaves ?symlink out of the canonical resource: V1-signed PutSymlink and GetSymlink fail "
         "with 403 SignatureDoesNotMatch.",
     ),
+    # ---- object ACL, object tagging, RestoreObject (docs/oss-facts.md §28-§30)
+    Quirk(
+        "acl-default-reads-bucket",
+        "servers that follow the GetObjectACL page (an unset object ACL reads as the bucket's)",
+        ("object.acl.default-readback",),
+        "GetObjectAcl of an object whose ACL is default reports the bucket's ACL (private) instead of default.",
+    ),
+    Quirk(
+        "acl-invalid-ignored",
+        "clones that keep the old ACL when the header value is unknown",
+        ("object.acl.invalid",),
+        "PutObjectAcl with an unknown x-oss-object-acl value answers 200 and changes nothing.",
+    ),
+    Quirk(
+        "acl-public-read-write-downgraded",
+        "clones with only private and public-read objects",
+        ("object.acl.put-values",),
+        "PutObjectAcl public-read-write stores public-read.",
+    ),
+    Quirk(
+        "acl-missing-key-ok",
+        "S3 proxies that keep ACLs in a side table without checking the object exists",
+        ("object.acl.put-no-such-key", "object.acl.get-no-such-key"),
+        "PutObjectAcl and GetObjectAcl on a missing key answer 200 (GetObjectAcl with Grant default).",
+    ),
+    Quirk(
+        "acl-flat-body",
+        "clones that write Grant straight under AccessControlPolicy",
+        ("object.acl.get-body",),
+        "GetObjectAcl's Grant is not wrapped in AccessControlList.",
+    ),
+    Quirk(
+        "anonymous-object-acl-ignored",
+        "clones with bucket-level permissions only",
+        ("object.acl.anonymous-public-read", "acl.symlink.both-public"),
+        "Anonymous reads follow the bucket ACL only: a public-read object in a private bucket is refused.",
+    ),
+    Quirk(
+        "anonymous-denied-as-404",
+        "servers that hide an object's existence from callers who may not read it",
+        (
+            "object.acl.anonymous-private",
+            "object.acl.anonymous-default-follows-bucket",
+            "acl.symlink.stricter-wins",
+        ),
+        "An anonymous read the ACLs refuse answers 404 NoSuchKey instead of 403 AccessDenied.",
+    ),
+    Quirk(
+        "tagging-merge",
+        "clones that add the new tags to the old ones",
+        ("object.tagging.replace-all",),
+        "PutObjectTagging merges the body's tags into the existing set instead of replacing it.",
+    ),
+    Quirk(
+        "tagging-delete-200",
+        "S3-derived fronts answering 200 to every successful DELETE of a sub-resource",
+        ("object.tagging.delete",),
+        "DeleteObjectTagging answers 200 instead of 204.",
+    ),
+    Quirk(
+        "tagging-empty-404",
+        "clones that keep tags as a separate record and report a missing record as a missing key",
+        ("object.tagging.get-empty",),
+        "GetObjectTagging of an object with no tags answers 404 NoSuchKey.",
+    ),
+    Quirk(
+        "tagging-values-dropped",
+        "clones that parse only Key from the tagging XML",
+        ("object.tagging.put-get", "object.tagging.limits-accepted"),
+        "PutObjectTagging stores every tag with an empty value.",
+    ),
+    Quirk(
+        "tagging-limits-unchecked",
+        "clones that store whatever tag set they are sent",
+        ("object.tagging.too-many", "object.tagging.key-length", "object.tagging.value-length"),
+        "PutObjectTagging accepts more than 10 tags, empty or long keys and long values.",
+    ),
+    Quirk(
+        "tagging-chars-unchecked",
+        "clones that check tag lengths but not characters",
+        ("object.tagging.key-chars", "object.tagging.value-chars"),
+        "PutObjectTagging accepts keys and values with characters outside letters, digits, space and + - = . _ : /.",
+    ),
+    Quirk(
+        "tagging-header-lenient",
+        "clones that read x-oss-tagging with a forgiving query-string parser",
+        ("object.tagging.header-invalid", "object.tagging.header-format"),
+        "x-oss-tagging on PutObject: a repeated key keeps the last value, a=b=c is key a with value b=c.",
+    ),
+    Quirk(
+        "tagging-header-not-decoded",
+        "clones that split x-oss-tagging without URL-decoding it",
+        ("object.tagging.header-encoded", "object.put.tagging"),
+        "x-oss-tagging values on PutObject are stored with their percent-escapes, not decoded.",
+    ),
+    Quirk(
+        "tagging-bare-key-dropped",
+        "clones that need key=value in x-oss-tagging",
+        ("object.tagging.header-bare-key",),
+        "A pair without '=' in x-oss-tagging on PutObject is dropped instead of stored with an empty value.",
+    ),
+    Quirk(
+        "tagging-count-missing",
+        "clones that do not count tags on reads",
+        ("object.tagging.count-header",),
+        "GetObject and HeadObject answer no x-oss-tagging-count.",
+    ),
+    Quirk(
+        "tagging-touches-last-modified",
+        "clones that rewrite the object's record (and its time) to change its tags",
+        ("object.tagging.last-modified-kept",),
+        "PutObjectTagging and DeleteObjectTagging set the object's Last-Modified to now.",
+    ),
+    Quirk(
+        "tagging-missing-key-ok",
+        "S3 proxies that keep tags in a side table without checking the object exists",
+        ("object.tagging.no-such-key",),
+        "Tagging operations on a missing key succeed (GET with an empty set).",
+    ),
+    Quirk(
+        "restore-instant",
+        "this reference server before issue 15, and emulators without a restore delay",
+        (
+            "object.restore.in-progress",
+            "object.restore.header-ongoing",
+            "object.restore.read-while-restoring",
+        ),
+        'RestoreObject completes at once: no in-progress window, no 409, no ongoing-request="true".',
+    ),
+    Quirk(
+        "restore-never-completes",
+        "emulators that accept RestoreObject and never thaw the object",
+        ("object.restore.restored-200", "object.restore.header-done", "archive.symlink.restored"),
+        "A restore stays in progress for ever.",
+    ),
+    Quirk(
+        "restore-first-200",
+        "S3-derived fronts that answer 200 to any successful POST",
+        ("object.restore.first-202",),
+        "RestoreObject answers 200 instead of 202 when it starts a restore.",
+    ),
+    Quirk(
+        "restore-any-class",
+        "clones that treat RestoreObject as a no-op",
+        ("object.restore.not-archive",),
+        "RestoreObject on a Standard or IA object starts a restore (202) instead of 400 OperationNotSupported.",
+    ),
+    Quirk(
+        "restore-missing-key-400",
+        "clones that check the storage class of whatever the key names, missing or not",
+        ("object.restore.no-such-key",),
+        "RestoreObject on a missing key answers 400 OperationNotSupported instead of 404 NoSuchKey.",
+    ),
+    Quirk(
+        "restore-body-unchecked",
+        "clones that ignore the RestoreRequest body",
+        ("object.restore.archive-job-parameters", "object.restore.bad-tier", "object.restore.days-range"),
+        "RestoreObject accepts any Days, JobParameters on Archive objects and any Tier.",
+    ),
+    Quirk(
+        "restore-no-priority",
+        "clones without restore tiers",
+        ("object.restore.tier-priority",),
+        "RestoreObject of a ColdArchive object answers no x-oss-object-restore-priority.",
+    ),
+    Quirk(
+        "restore-header-always",
+        "clones that answer x-oss-restore for every Archive object",
+        ("object.restore.header-absent",),
+        'HeadObject of an Archive object never restored answers x-oss-restore: ongoing-request="false".',
+    ),
 )
 
 

@@ -15,6 +15,7 @@ from conformance.server import (
     multipart,
     multipart_listing,
     reads,
+    restore,
     subresources,
     symlinks,
     writes,
@@ -53,7 +54,7 @@ OBJECT_ROUTES: Routes = {
         ("uploads", multipart.initiate),
         ("uploadId", multipart.complete),
         ("append", writes.append_object),
-        ("restore", subresources.restore_object),
+        ("restore", restore.restore_object),
     ],
     "DELETE": [
         ("uploadId", multipart.abort),

@@ -13,6 +13,7 @@ import time
 from dataclasses import replace
 from urllib.parse import unquote_plus
 
+from conformance.server import tagging
 from conformance.server.attributes import (
     LINK_CLASSES,
     OBJECT_CLASSES,
@@ -69,6 +70,7 @@ def _clone_attributes(ctx: Context, request: Request) -> None:
         dropped.append("x-oss-object-acl")
     if ctx.quirks.has("put-tagging-ignored"):
         dropped.append("x-oss-tagging")
+    _clone_tagging_header(ctx, request)
     value = request.header("x-oss-storage-class")
     if ctx.quirks.has("put-ia-stored-standard") and value == "IA":
         dropped.append("x-oss-storage-class")
@@ -76,6 +78,18 @@ def _clone_attributes(ctx: Context, request: Request) -> None:
         dropped.append("x-oss-storage-class")
     for name in dropped:
         request.headers.pop(name, None)
+
+
+def _clone_tagging_header(ctx: Context, request: Request) -> None:
+    """x-oss-tagging as clones with these quirks read it (conformance/server/tagging.py)."""
+    raw = request.header("x-oss-tagging")
+    flags = (
+        ctx.quirks.has("tagging-header-lenient"),
+        ctx.quirks.has("tagging-header-not-decoded"),
+        ctx.quirks.has("tagging-bare-key-dropped"),
+    )
+    if raw is not None and any(flags):
+        request.headers["x-oss-tagging"] = tagging.clone_header(raw, *flags)
 
 
 def put_object(ctx: Context, request: Request) -> Response:
