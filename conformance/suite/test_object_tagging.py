@@ -123,13 +123,7 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(
-    "tags",
-    [
-        pytest.param(tags, marks=pytest.mark.rule(rule_id), id=f"{rule_id}-{n}")
-        for n, (rule_id, tags) in enumerate(REFUSED)
-    ],
-)
+@pytest.mark.parametrize("tags", [rule_param(rule_id, tags, n) for n, (rule_id, tags) in enumerate(REFUSED)])
 def test_refused(oss, new_key, rule, tags):
     key = pre.put_key(oss, new_key("object"))
     expect(put_tags(oss, key, tags), rule)
