@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from conformance.server import (
+    bucket_stats,
     buckets,
     deletes,
     listing,
@@ -69,6 +70,8 @@ BUCKET_ROUTES: Routes = {
         ("acl", buckets.get_bucket_acl),
         ("versions", listing.list_versions),
         ("bucketInfo", buckets.get_bucket_info),
+        ("location", bucket_stats.get_bucket_location),
+        ("stat", bucket_stats.get_bucket_stat),
         ("uploads", multipart_listing.list_multipart_uploads),
         ("live", buckets.list_live_channels),
         (None, listing.list_objects),
