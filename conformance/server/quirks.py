@@ -830,8 +830,8 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "acl-default-reads-bucket",
         "servers that follow the GetObjectACL page (an unset object ACL reads as the bucket's)",
-        ("object.acl.default-readback",),
-        "GetObjectAcl of an object whose ACL is default reports the bucket's ACL (private) instead of default.",
+        ("object.acl.default-readback", "symlink.put.object-acl"),
+        "GetObjectAcl of an object (or link) whose ACL is default reports the bucket's ACL instead of default.",
     ),
     Quirk(
         "acl-invalid-ignored",
@@ -870,6 +870,7 @@ REGISTRY: dict[str, Quirk] = _registry(
             "object.acl.anonymous-private",
             "object.acl.anonymous-default-follows-bucket",
             "acl.symlink.stricter-wins",
+            "auth.anonymous-denied",
         ),
         "An anonymous read the ACLs refuse answers 404 NoSuchKey instead of 403 AccessDenied.",
     ),
@@ -888,8 +889,8 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "tagging-empty-404",
         "clones that keep tags as a separate record and report a missing record as a missing key",
-        ("object.tagging.get-empty",),
-        "GetObjectTagging of an object with no tags answers 404 NoSuchKey.",
+        ("object.tagging.get-empty", "symlink.ops.tagging-on-link"),
+        "GetObjectTagging of an object with no tags answers 404 NoSuchKey (so does an untagged link's target).",
     ),
     Quirk(
         "tagging-values-dropped",

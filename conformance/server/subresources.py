@@ -96,9 +96,12 @@ def _parse_tagging(ctx: Context, body: bytes) -> Tags:
         key, value = child_text(tag, "Key"), child_text(tag, "Value")
         if key is None:
             raise OssError("MalformedXML")
-        pairs.append((key, "" if ctx.quirks.has("tagging-values-dropped") else value or ""))
+        pairs.append((key, value or ""))
     limits, characters = not ctx.quirks.has("tagging-limits-unchecked"), not ctx.quirks.has("tagging-chars-unchecked")
-    return check_tags(pairs, limits, characters)
+    tags = check_tags(pairs, limits, characters)
+    if ctx.quirks.has("tagging-values-dropped"):
+        return tuple((key, "") for key, _ in tags)
+    return tags
 
 
 def get_object_tagging(ctx: Context, request: Request) -> Response:

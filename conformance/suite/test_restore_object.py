@@ -136,7 +136,7 @@ def test_bad_tier(oss, new_key, rule, tier):
 @pytest.mark.rule("object.restore.tier-priority")
 @pytest.mark.parametrize("tier", ["Expedited", "Standard", "Bulk"])
 def test_tier_priority(oss, new_key, rule, tier):
-    reply = expect(restore(oss, stored_in(oss, new_key, "ColdArchive"), restore_body(1, tier)), rule)
+    reply = require(restore(oss, stored_in(oss, new_key, "ColdArchive"), restore_body(1, tier)), FIRST_202, 202)
     expect_header(reply, rule, "x-oss-object-restore-priority", tier)
 
 
