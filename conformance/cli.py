@@ -54,9 +54,9 @@ def rule_tests() -> dict[str, list[str]]:
 
         def pytest_collection_modifyitems(self, items) -> None:
             for item in items:
-                marker = item.get_closest_marker("rule")
-                if marker:
-                    self.found.setdefault(marker.args[0], []).append(item.nodeid)
+                rule_id = rules.marked(item)
+                if rule_id:
+                    self.found.setdefault(rule_id, []).append(item.nodeid)
 
     collector = Collector()
     pytest.main(["--collect-only", "-p", "no:terminal", "--pyargs", "conformance.suite"], plugins=[collector])

@@ -84,12 +84,7 @@ def pytest_collection_modifyitems(items: list) -> None:
     """Tests of the rules named in FIRST_RULES_ENV first, the rest in their usual order (a stable sort)."""
     first = set(filter(None, os.environ.get(FIRST_RULES_ENV, "").split(",")))
     if first:
-        items.sort(key=lambda item: _rule_of(item) not in first)
-
-
-def _rule_of(item) -> str | None:
-    marker = item.get_closest_marker("rule")
-    return marker.args[0] if marker else None
+        items.sort(key=lambda item: rules.marked(item) not in first)
 
 
 # ---------------------------------------------------------------- one run

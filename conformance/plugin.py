@@ -259,10 +259,10 @@ def oss_worm(oss: OssClient, oss_harness: Harness) -> OssClient:
 
 @pytest.fixture
 def rule(request: pytest.FixtureRequest) -> rules.Rule:
-    marker = request.node.get_closest_marker("rule")
-    if marker is None:
+    rule_id = rules.marked(request.node)
+    if rule_id is None:
         raise pytest.UsageError(f"{request.node.nodeid} has no @pytest.mark.rule(...)")
-    return rules.get(marker.args[0])
+    return rules.get(rule_id)
 
 
 @pytest.fixture
@@ -278,11 +278,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not is_active(config):
         return
     for item in items:
-        marker = item.get_closest_marker("rule")
-        if marker is None:
+        rule_id = rules.marked(item)
+        if rule_id is None:
             continue
         try:
-            found = rules.get(marker.args[0])
+            found = rules.get(rule_id)
         except rules.RuleError as exc:
             raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
         item.user_properties.append(("rule", found.id))
@@ -307,10 +307,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         seconds = config.stash[PROFILE_KEY].limits.run_deadline
         _stop(item.session, probe.EXIT_RUN_DEADLINE, f"oss-conformance: the run deadline ({seconds:g} s) passed")
     _set_cutoff(config)
-    marker = item.get_closest_marker("rule")
-    if marker is None:
+    rule_id = rules.marked(item)
+    if rule_id is None:
         return
-    found = rules.get(marker.args[0])
+    found = rules.get(rule_id)
     profile = config.stash[PROFILE_KEY]
     if found.capability and not profile.supports(found.capability):
         missing = config.stash.get(VERDICT_KEY, probe.Verdict()).missing

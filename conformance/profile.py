@@ -18,7 +18,20 @@ from urllib.parse import urlsplit
 
 from .client import ADDRESSING_STYLES, SIGNATURE_VERSIONS, Credentials, Transport
 
-CAPABILITIES = ("versioning", "worm", "archive", "acl", "tagging", "append", "copy", "list", "multipart")
+# target-form-decoding: the server decodes x-oss-symlink-target with form rules ('+' is a space); servers that
+# decode plainly declare it false (docs/oss-facts.md §9.3: no single decoding serves every SDK).
+CAPABILITIES = (
+    "versioning",
+    "worm",
+    "archive",
+    "acl",
+    "tagging",
+    "append",
+    "copy",
+    "list",
+    "multipart",
+    "target-form-decoding",
+)
 HYPOTHESIS_PROFILES = ("ci", "default", "thorough")
 
 

@@ -18,13 +18,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from defusedxml import ElementTree
-
 from conformance.usage import Parser
 
 from . import journal
 from .client import HarnessError, Namespace, OssClient
 from .client.namespace import RUN_ID_PATTERN
+from .client.xml import child_text, elements, parse
 from .harness import Harness
 from .profile import Profile, ProfileError, load
 
@@ -67,21 +66,23 @@ def _listing(client: OssClient, prefix: str, versions: bool) -> Iterator[tuple[s
             if versions:
                 return  # no versioning here: the plain listing covers it
             raise HarnessError(f"listing {client.bucket} answered {reply.status} {reply.code or ''}".strip())
-        root = ElementTree.fromstring(reply.body)
-        for element in root.iter():
-            tag = element.tag.rsplit("}", 1)[-1]
-            if tag in (("Version", "DeleteMarker") if versions else ("Contents",)):
-                version = element.findtext("VersionId") if versions else None
-                yield element.findtext("Key") or "", None if version in (None, "null") else version
-        if (root.findtext("IsTruncated") or "").lower() != "true":
+        root, why = parse(reply.body)
+        if root is None:
+            raise HarnessError(f"listing {client.bucket} answered a body that is {why}")
+        for element in (
+            elements(root, "Version") + elements(root, "DeleteMarker") if versions else elements(root, "Contents")
+        ):
+            version = child_text(element, "VersionId") if versions else None
+            yield child_text(element, "Key") or "", None if version in (None, "null") else version
+        if (child_text(root, "IsTruncated") or "").lower() != "true":
             return
         if versions:
             marker = [
-                ("key-marker", root.findtext("NextKeyMarker") or ""),
-                ("version-id-marker", root.findtext("NextVersionIdMarker") or ""),
+                ("key-marker", child_text(root, "NextKeyMarker") or ""),
+                ("version-id-marker", child_text(root, "NextVersionIdMarker") or ""),
             ]
         else:
-            marker = [("marker", root.findtext("NextMarker") or "")]
+            marker = [("marker", child_text(root, "NextMarker") or "")]
 
 
 def targets(client: OssClient, prefix: str, older_than: dt.timedelta) -> list[tuple[str, str | None]]:

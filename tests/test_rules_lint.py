@@ -62,8 +62,7 @@ class _Collector:
 
     def pytest_collection_modifyitems(self, items) -> None:
         for item in items:
-            marker = item.get_closest_marker("rule")
-            self.tests.append((item.nodeid, marker.args[0] if marker and marker.args else None))
+            self.tests.append((item.nodeid, rules.marked(item)))
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ the V2 SDK passes it through verbatim both ways, so a V2 caller encodes and deco
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote
@@ -201,3 +202,22 @@ def test_oss2_list_buckets_endpoint_routes_back(server):
     assert [b.name for b in buckets] == [BUCKET, f"{BUCKET}-versioned", f"{BUCKET}-worm"]
     endpoint = "http://" + buckets[0].extranet_endpoint
     assert oss2.Bucket(oss2.Auth(AK, SK), endpoint, BUCKET).get_bucket_info().name == BUCKET
+
+
+def test_bucket_stat_and_location_read_by_both_sdks(server):
+    """Counts in a bucket of its own (the shared one holds other tests' objects): two objects in two classes, one
+    upload in progress with one part."""
+    name = f"stats-{next(_counter)}-{time.time_ns() % 10**9}"
+    bucket = oss2.Bucket(oss2.Auth(AK, SK), server.url, name)
+    bucket.create_bucket()
+    bucket.put_object("a", b"12345")
+    bucket.put_object("b", b"1", headers={"x-oss-storage-class": "IA"})
+    upload_id = bucket.init_multipart_upload("m").upload_id
+    bucket.upload_part("m", upload_id, 1, b"xyz")
+    stat = bucket.get_bucket_stat()
+    assert (stat.storage_size_in_bytes, stat.object_count, stat.multi_part_upload_count) == (6, 2, 1)
+    assert (stat.standard_storage, stat.infrequent_access_object_count) == (5, 1)
+    assert bucket.get_bucket_location().location == f"oss-{REGION}"
+    v2 = V2Driver(server.url, "v4", name).client
+    assert v2.get_bucket_location(oss.GetBucketLocationRequest(bucket=name)).location == f"oss-{REGION}"
+    assert v2.get_bucket_stat(oss.GetBucketStatRequest(bucket=name)).object_count == 2

@@ -132,5 +132,15 @@ def test_check_rules_name_real_checks_and_registered_rules():
 
     source = Path(model.__file__).read_text(encoding="utf-8")
     produced = set(re.findall(r'"([a-z]+\.[a-z][a-z.-]*)"', source))  # every dotted name the model writes
-    assert {check for check, _ in machine.CHECK_RULES} - produced == set()
-    assert set(machine.CHECK_RULES.values()) - set(rules.registry()) == set()
+    for table in (machine.CHECK_RULES, machine.HEAD_CHECK_RULES):
+        assert {check for check, _ in table} - produced == set()
+        assert set(table.values()) - set(rules.registry()) == set()
+
+
+def test_a_header_wrong_on_head_alone_is_head_objects_rule():
+    from conformance.stateful.machine import rule_for
+
+    assert rule_for("read.object", "content-length", "HEAD").id == "object.head.matches-get"
+    assert rule_for("read.object", "content-length", "GET").id == "object.get.body"
+    assert rule_for("read.object", "etag", "HEAD").id == "etag.quoted-upper-hex"  # the aspect's own rule first
+    assert rule_for("read.object", "meta", "HEAD").id == "object.put.meta-roundtrip"

@@ -110,6 +110,12 @@ def get(rule_id: str) -> Rule:
         raise RuleError(f"unknown rule id {rule_id!r}") from None
 
 
+def marked(node: object) -> str | None:
+    """The rule id a pytest test is marked with (`@pytest.mark.rule("id")`), or None: read here only."""
+    marker = node.get_closest_marker("rule")  # type: ignore[attr-defined]
+    return str(marker.args[0]) if marker is not None and marker.args else None
+
+
 def registry_hash() -> str:
     """Identifies the rule set a run was made with (reports compare like with like)."""
     digest = hashlib.sha256()

@@ -18,7 +18,6 @@ from conformance.server.request import Request
 from conformance.server.xmlutil import http_date, parse_http_date, parse_v4_date
 
 MAX_SKEW_SECONDS = 15 * 60
-V1_PRESIGN_PARAMS = ("OSSAccessKeyId", "Expires", "Signature")
 
 
 @dataclass(frozen=True)

@@ -935,8 +935,13 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "delete-returns-200",
         "web-framework clones that answer every success with 200",
-        ("object.delete.response", "symlink.ops.delete-link-only", "versioning.symlink.delete-marker"),
-        "DeleteObject answers 200 instead of 204.",
+        (
+            "object.delete.response",
+            "object.delete.missing-key",
+            "symlink.ops.delete-link-only",
+            "versioning.symlink.delete-marker",
+        ),
+        "DeleteObject answers 200 instead of 204, for a missing key too.",
     ),
     Quirk(
         "delete-missing-404",

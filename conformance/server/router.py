@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from conformance.server import (
     appends,
+    bucket_stats,
     buckets,
     copies,
     deletes,
@@ -70,6 +71,8 @@ BUCKET_ROUTES: Routes = {
         ("acl", buckets.get_bucket_acl),
         ("versions", listing.list_versions),
         ("bucketInfo", buckets.get_bucket_info),
+        ("location", bucket_stats.get_bucket_location),
+        ("stat", bucket_stats.get_bucket_stat),
         ("uploads", multipart_listing.list_multipart_uploads),
         ("live", buckets.list_live_channels),
         (None, listing.list_objects),

@@ -9,11 +9,9 @@ server (etag#1, etag#2 ...) so two servers agree when they hand out the same ETa
 from __future__ import annotations
 
 from typing import Any
-from xml.etree.ElementTree import ParseError
-
-from defusedxml import ElementTree
 
 from ..client import Reply
+from ..client.xml import local, parse
 
 COMPARED_HEADERS = (
     "content-length",
@@ -60,17 +58,15 @@ class Canon:
         return out
 
     def _xml(self, body: bytes) -> Any:
-        try:
-            return self._element(ElementTree.fromstring(body))
-        except (ParseError, ValueError):
-            return body
+        root, _ = parse(body)
+        return body if root is None else self._element(root)
 
     def _element(self, element: Any) -> Any:
-        tag = element.tag.rsplit("}", 1)[-1]
+        tag = local(element.tag)
         text = (element.text or "").strip()
         if tag == "ETag" and text:
             text = self.etag(text)
-        children = [self._element(c) for c in element if c.tag.rsplit("}", 1)[-1] not in IGNORED_ELEMENTS]
+        children = [self._element(c) for c in element if local(c.tag) not in IGNORED_ELEMENTS]
         return (tag, text, children) if children else (tag, text)
 
 
