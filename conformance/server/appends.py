@@ -67,7 +67,7 @@ def _appended(version: ObjectVersion, chunk: bytes) -> ObjectVersion:
 
 def _create(ctx: Context, request: Request, bucket: Bucket, key: str, position: int) -> ObjectVersion:
     if ctx.quirks.has("append-first-meta-dropped"):
-        for name in [name for name in request.headers if name.startswith("x-oss-meta-") or name == "content-type"]:
+        for name in [name for name in request.headers if name.startswith("x-oss-meta-")]:
             del request.headers[name]
     attributes = read_attributes(request, bucket)
     fresh = ObjectVersion(key, object_type=APPENDABLE, **attributes.version_fields())

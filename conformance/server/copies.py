@@ -31,8 +31,8 @@ DOCUMENTED_SPELLINGS = {"x-oss-metadata-directive": ("COPY", "REPLACE"), "x-oss-
 
 
 def _decoder(ctx: Context) -> Callable[[str], str]:
-    if ctx.quirks.has("copy-source-not-decoded"):
-        return str
+    if ctx.quirks.has("copy-source-raw-slash-split"):  # a raw '/' ends the key: '/b/dir/leaf' names 'dir'
+        return lambda raw: unquote_plus(raw.split("/")[0])
     return unquote if ctx.quirks.has("copy-source-plain-decoded") else unquote_plus
 
 
@@ -86,8 +86,10 @@ def _replaces(ctx: Context, request: Request, header: str, default: str) -> bool
 def _copied_fields(ctx: Context, request: Request, source: ObjectVersion, attributes: Attributes) -> dict[str, object]:
     fields = attributes.version_fields()
     replace_meta = _replaces(ctx, request, "x-oss-metadata-directive", "COPY")
-    if ctx.quirks.has("copy-meta-always-replaced") or ctx.quirks.has("copy-meta-directive-ignored"):
-        replace_meta = ctx.quirks.has("copy-meta-always-replaced")
+    if ctx.quirks.has("copy-meta-replaced-when-given") and any(n.startswith("x-oss-meta-") for n in request.headers):
+        replace_meta = True
+    if ctx.quirks.has("copy-meta-directive-ignored"):
+        replace_meta = False
     if not replace_meta:
         fields.update(content_type=source.content_type, http_headers=source.http_headers, meta=source.meta)
     replace_tags = _replaces(ctx, request, "x-oss-tagging-directive", "Copy")
@@ -105,7 +107,7 @@ def _copy_of(ctx: Context, key: str, source: ObjectVersion, fields: dict[str, ob
     if source.is_link:
         target = source.target or ""
         return ObjectVersion(key, object_type=SYMLINK, target=target, etag=link_etag(target), **fields)
-    data = b"" if ctx.quirks.has("copy-writes-empty") else source.data
+    data = source.data[:1024] if ctx.quirks.has("copy-first-kib-only") else source.data
     etag, md5, crc = content_digest(data)
     return ObjectVersion(key, data=data, etag=etag, content_md5=md5, crc64=crc, object_type=NORMAL, **fields)
 

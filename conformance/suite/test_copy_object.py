@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conformance.checks import (
@@ -104,6 +104,7 @@ def test_copy_result_body(oss, new_key, rule):
 
 @pytest.mark.rule("object.copy.data")
 @given(data=st.binary(max_size=2048))
+@example(data=bytes(range(256)) * 6)  # over 1 KiB: a copy through one small buffer shows
 def test_copy_data(oss, new_key, rule, data):
     src, dest = source(oss, new_key, data=data), new_key("copy")
     expect(oss.copy_object(dest, src), rule)
@@ -140,8 +141,14 @@ def test_copy_source_malformed(oss, new_key, rule, shape):
     expect(raw_copy(oss, new_key("copy"), header), rule)
 
 
+def _plain_segments(suffix: str) -> bool:
+    """No empty, '.' or '..' segment: names a path-normalising server changes are the naming rules' to judge."""
+    return all(part not in ("", ".", "..") for part in suffix.split("/"))
+
+
 @pytest.mark.rule("object.copy.source-decoded")
-@given(suffix=key_suffixes(), raw_slash=st.booleans())
+@pytest.mark.parametrize("raw_slash", [False, True], ids=["slash-encoded", "slash-raw"])
+@given(suffix=key_suffixes().filter(_plain_segments))
 def test_copy_source_decoded(oss, new_key, rule, names_kept, suffix, raw_slash):
     src, dest, data = new_key("copy-source") + "/" + suffix, new_key("copy"), b"encoded source"
     put(oss, src, data)
@@ -156,7 +163,7 @@ def test_copy_source_plus_is_space(oss, new_key, rule):
     src, dest, data = new_key("copy-source") + " with spaces", new_key("copy"), b"spaced source"
     put(oss, src, data)
     reads_back(oss, src, data)
-    expect(raw_copy(oss, dest, f"/{oss.bucket}/{quote(src, safe='/').replace('%20', '+')}"), rule)
+    expect(raw_copy(oss, dest, f"/{oss.bucket}/{quote(src, safe='').replace('%20', '+')}"), rule)
     copied_bytes(oss, dest, data)
 
 
