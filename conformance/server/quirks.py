@@ -120,7 +120,7 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "no-such-bucket-as-no-such-key",
         "key-value stores with one flat namespace behind an OSS front end",
-        ("error.no-such-bucket", "symlink.get.no-such-bucket"),
+        ("error.no-such-bucket", "symlink.get.no-such-bucket", "object.copy.no-such-source-bucket"),
         "A request to a bucket that does not exist is 404 NoSuchKey instead of NoSuchBucket.",
     ),
     Quirk(

@@ -27,6 +27,10 @@ from conformance.digests import crc64_ecma
 from conformance.strategies import key_suffixes
 from conformance.suite.preconditions import each_rule, head, put, reads_back
 
+# Every copy names its source by key in a header: a server that stores a '/' sent as %2F literally cannot be
+# judged here (object.name.encoded-slash's test fails instead).
+pytestmark = pytest.mark.usefixtures("names_kept")
+
 COPY_DATA = "object.copy.data"  # a copy answers 200 and the destination exists with the source's bytes
 META_KEPT = "object.put.meta-roundtrip"  # PutObject stores x-oss-meta-*
 HEADERS_KEPT = "object.put.headers-kept"  # PutObject stores Cache-Control, Content-Disposition ...
@@ -57,6 +61,10 @@ def source(oss: OssClient, new_key, headers: Mapping[str, str] | None = None, da
 def dest_head(oss: OssClient, key: str) -> Reply:
     """HeadObject of a destination the copy said it wrote: its absence is object.copy.data's to judge."""
     return require(oss.head_object(key), COPY_DATA)
+
+
+def _bare(etag: str) -> str:
+    return etag.strip('"').upper()
 
 
 def copied_bytes(oss: OssClient, dest: str, data: bytes) -> None:
@@ -99,7 +107,9 @@ def test_copy_result_body(oss, new_key, rule):
     etag, modified = child_text(root, "ETag"), child_text(root, "LastModified")
     if not modified:
         fail(rule, reply, "CopyObjectResult has no LastModified")
-    expect_equal(rule, reply, "CopyObjectResult ETag vs HeadObject ETag", etag, dest_head(oss, dest).header("ETag"))
+    head_etag = dest_head(oss, dest).header("ETag") or ""
+    # Quotes and hex case are etag.quoted-upper-hex's to judge; here the value must name the destination.
+    expect_equal(rule, reply, "CopyObjectResult ETag vs HeadObject ETag", _bare(etag or ""), _bare(head_etag))
 
 
 @pytest.mark.rule("object.copy.data")
@@ -149,7 +159,7 @@ def _plain_segments(suffix: str) -> bool:
 @pytest.mark.rule("object.copy.source-decoded")
 @pytest.mark.parametrize("raw_slash", [False, True], ids=["slash-encoded", "slash-raw"])
 @given(suffix=key_suffixes().filter(_plain_segments))
-def test_copy_source_decoded(oss, new_key, rule, names_kept, suffix, raw_slash):
+def test_copy_source_decoded(oss, new_key, rule, suffix, raw_slash):
     src, dest, data = new_key("copy-source") + "/" + suffix, new_key("copy"), b"encoded source"
     put(oss, src, data)
     reads_back(oss, src, data)
