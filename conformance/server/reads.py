@@ -221,6 +221,8 @@ def _clone_headers(
     if ctx.quirks.has("head-drops-user-meta") and head:
         for name in [name for name in headers if name.startswith("x-oss-meta-")]:
             del headers[name]
+    if ctx.quirks.has("append-head-no-next-position") and head:
+        headers.pop("x-oss-next-append-position", None)
 
 
 def get_object_meta(ctx: Context, request: Request) -> Response:

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from conformance.server import (
+    appends,
     bucket_stats,
     buckets,
+    copies,
     deletes,
     listing,
     multipart,
@@ -31,7 +33,7 @@ Routes = dict[str, list[tuple[str | None, Operation]]]
 
 def put_or_copy(ctx: Context, request: Request) -> Response:
     if request.header("x-oss-copy-source") is not None:
-        return writes.copy_object(ctx, request)
+        return copies.copy_object(ctx, request)
     return writes.put_object(ctx, request)
 
 
@@ -54,7 +56,7 @@ OBJECT_ROUTES: Routes = {
     "POST": [
         ("uploads", multipart.initiate),
         ("uploadId", multipart.complete),
-        ("append", writes.append_object),
+        ("append", appends.append_object),
         ("restore", restore.restore_object),
     ],
     "DELETE": [
