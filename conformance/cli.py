@@ -74,9 +74,10 @@ def rules_main(argv: list[str]) -> int:
             {
                 **{
                     k: getattr(r, k)
-                    for k in ("id", "title", "operation", "level", "evidence", "status", "code", "capability", "note")
+                    for k in ("id", "title", "operation", "level", "evidence", "status", "code", "note")
                 },
                 "codes": list(r.codes),
+                "capabilities": list(r.capabilities),
                 "sources": list(r.sources),
                 "tests": tests.get(r.id, []),
             }

@@ -312,9 +312,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         return
     found = rules.get(rule_id)
     profile = config.stash[PROFILE_KEY]
-    if found.capability and not profile.supports(found.capability):
-        missing = config.stash.get(VERDICT_KEY, probe.Verdict()).missing
-        raise NotApplicable(missing.get(found.capability) or f"profile {profile.name} declares no {found.capability}")
+    for capability in found.capabilities:
+        if not profile.supports(capability):
+            missing = config.stash.get(VERDICT_KEY, probe.Verdict()).missing
+            raise NotApplicable(missing.get(capability) or f"profile {profile.name} declares no {capability}")
 
 
 def outcome_of(report: pytest.TestReport, excinfo: pytest.ExceptionInfo | None) -> Outcome:

@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 
 from .client import ADDRESSING_STYLES, SIGNATURE_VERSIONS, Credentials, Transport
 
-# target-form-decoding: the server decodes x-oss-symlink-target with form rules ('+' is a space); servers that
-# decode plainly declare it false (docs/oss-facts.md §9.3: no single decoding serves every SDK).
+# plus-as-space: a '+' in a header that names an object (x-oss-symlink-target, x-oss-copy-source) is a space, as
+# form decoding reads it; servers that decode plainly declare it false (docs/oss-facts.md §9.3: no single
+# decoding serves every SDK).
 CAPABILITIES = (
     "versioning",
     "worm",
@@ -30,7 +31,8 @@ CAPABILITIES = (
     "copy",
     "list",
     "multipart",
-    "target-form-decoding",
+    "restore",
+    "plus-as-space",
 )
 HYPOTHESIS_PROFILES = ("ci", "default", "thorough")
 

@@ -182,3 +182,19 @@ def invalid_forbid_overwrite_values() -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(["1", "0", "yes", "no", "on", "truee"]), words).filter(
         lambda v: v.lower() not in ("true", "false")
     )
+
+
+# Object tags (docs/oss-facts.md §29.2): letters, digits, space and + - = . _ : /; keys 1..128, values 0..256
+# characters, at most 10 tags. ASCII letters only: whether other letters count is disputed (§9.37). No
+# leading or trailing space: nothing says the service keeps it, and a test must not rest on a guess.
+TAG_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 +-=._:/"
+
+
+def _tag_text(min_size: int, max_size: int) -> st.SearchStrategy[str]:
+    return st.text(TAG_CHARACTERS, min_size=min_size, max_size=max_size).filter(lambda s: s == s.strip())
+
+
+def tag_sets(min_tags: int = 0, max_tags: int = 10) -> st.SearchStrategy[list[tuple[str, str]]]:
+    """Valid tag sets as sorted (key, value) pairs with distinct keys."""
+    pairs = st.dictionaries(_tag_text(1, 128), _tag_text(0, 256), min_size=min_tags, max_size=max_tags)
+    return pairs.map(lambda tags: sorted(tags.items()))

@@ -114,6 +114,16 @@ def error_fields(body: bytes) -> dict[str, str]:
     return {child.tag: child.text or "" for child in root}
 
 
+def wait_restored(client, bucket: str, key: str, seconds: float = 10.0) -> bool:
+    """Poll HEAD until x-oss-restore says the restore completed (the server's restore window is 1 s)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if 'ongoing-request="false"' in client.request("HEAD", bucket, key).headers.get("x-oss-restore", ""):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def module_server(**kwargs: Any):
     """A module-scoped pytest fixture that runs one ReferenceServer(**kwargs) for the whole test module."""
 

@@ -51,7 +51,7 @@ KNOWN = '[[expect]]\nid = "symlink.put.response"\noutcome = "fail"\nreason = "r"
 
 
 def test_every_outcome_is_classified(tmp_path):
-    versioning_rule = next(r.id for r in rules.registry().values() if r.capability == "versioning")
+    versioning_rule = next(r.id for r in rules.registry().values() if "versioning" in r.capabilities)
     (tmp_path / "test_outcomes.py").write_text(EVERY_OUTCOME.replace("{versioning_rule}", versioning_rule))
     (tmp_path / "profile.toml").write_text("[capabilities]\nversioning = false\n")
     (tmp_path / "expect.toml").write_text(KNOWN)

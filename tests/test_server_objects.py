@@ -9,7 +9,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
-from server_support import client_for, error_fields, module_server
+from server_support import client_for, error_fields, module_server, wait_restored
 
 from conformance.server.xmlutil import http_date
 
@@ -258,6 +258,10 @@ def test_restore_archive(client, key):
     assert code(client.request("GET", BUCKET, key)) == (403, "InvalidObjectState")
     assert client.request("HEAD", BUCKET, key).status_code == 200
     assert client.request("POST", BUCKET, key, query={"restore": ""}).status_code == 202
+    assert code(client.request("POST", BUCKET, key, query={"restore": ""})) == (409, "RestoreAlreadyInProgress")
+    assert client.request("HEAD", BUCKET, key).headers["x-oss-restore"] == 'ongoing-request="true"'
+    assert code(client.request("GET", BUCKET, key)) == (403, "InvalidObjectState")
+    assert wait_restored(client, BUCKET, key)
     assert client.request("POST", BUCKET, key, query={"restore": ""}).status_code == 200
     assert client.request("GET", BUCKET, key).content == b"cold"
     client.request("PUT", BUCKET, key + "-std", body=b"x")

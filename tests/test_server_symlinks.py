@@ -8,7 +8,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
-from server_support import client_for, error_fields, module_server
+from server_support import client_for, error_fields, module_server, wait_restored
 
 BUCKET, VERSIONED, WORM = "oss-conformance", "oss-conformance-versioned", "oss-conformance-worm"
 SYMLINK = {"symlink": ""}
@@ -143,6 +143,7 @@ def test_archive_target_needs_restore(client, key):
     assert outcome(client.request("GET", BUCKET, key))[:2] == (403, "InvalidObjectState")
     assert outcome(client.request("POST", BUCKET, key, query={"restore": ""}))[:2] == (400, "OperationNotSupported")
     client.request("POST", BUCKET, key + "-target", query={"restore": ""})
+    assert wait_restored(client, BUCKET, key + "-target")
     assert client.request("GET", BUCKET, key).content == b"cold"
 
 

@@ -26,7 +26,7 @@ def test_a_server_that_decodes_targets_plainly_declares_it(tmp_path):
     tests = "test_target_plus_is_space or test_encoded_target_round_trips"  # the second passes on both servers
     assert run_suite("-k", tests, "--quirk", "target-plain-decoded").returncode == 1
     profile = tmp_path / "plain.toml"
-    profile.write_text('quirks = ["target-plain-decoded"]\n[capabilities]\ntarget-form-decoding = false\n')
+    profile.write_text('quirks = ["target-plain-decoded"]\n[capabilities]\nplus-as-space = false\n')
     declared = run_suite("-k", tests, "--profile", str(profile), "-rs")
     assert declared.returncode == 0, declared.stdout[-2000:]
-    assert "not-applicable" in declared.stdout and "target-form-decoding" in declared.stdout, declared.stdout[-2000:]
+    assert "not-applicable" in declared.stdout and "plus-as-space" in declared.stdout, declared.stdout[-2000:]

@@ -36,7 +36,7 @@ class Rule:
     status: int | str | None = None  # expected HTTP status; "4xx" where the documents say only "refused"
     code: str | None = None  # expected error Code; None when undocumented (then only status is asserted)
     codes: tuple[str, ...] = ()  # other Codes accepted while the documents disagree or are silent
-    capability: str | None = None  # profile capability the rule needs (versioning, worm, archive ...)
+    capabilities: tuple[str, ...] = ()  # profile capabilities the rule needs (versioning, worm, archive ...)
     note: str = ""  # where the documents are silent or disagree: say so here
 
     @property
@@ -80,9 +80,14 @@ def _rule(raw: dict, origin: str) -> Rule:
         status=raw.get("status"),
         code=raw.get("code"),
         codes=tuple(raw.get("codes", ())),
-        capability=raw.get("capability"),
+        capabilities=_capabilities(raw.get("capability")),
         note=raw.get("note", ""),
     )
+
+
+def _capabilities(raw: object) -> tuple[str, ...]:
+    """`capability = "copy"` or `capability = ["copy", "plus-as-space"]` (every one needed)."""
+    return () if raw is None else (raw,) if isinstance(raw, str) else tuple(raw)  # type: ignore[arg-type]
 
 
 def _data_files() -> Iterator[tuple[str, str]]:

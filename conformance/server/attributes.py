@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from conformance.server import tagging
 from conformance.server.errors import OssError, invalid_argument
 from conformance.server.model import Bucket, ObjectVersion
-from conformance.server.request import Request, parse_query
+from conformance.server.request import Request
+from conformance.server.tagging import MAX_TAGS as MAX_TAGS  # symlinks.py reads it here
+from conformance.server.tagging import Tags
 
 OBJECT_CLASSES = ("Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive")
 LINK_CLASSES = ("Standard", "IA", "Archive")  # PutSymlink doc lists only these three (docs/oss-facts.md §1.2)
@@ -21,8 +24,6 @@ STANDARD_HEADERS = ("Cache-Control", "Content-Disposition", "Content-Encoding", 
 META_PREFIX = "x-oss-meta-"
 META_LIMIT_BYTES = 8192
 MAX_KEY_BYTES = 1023
-MAX_TAGS = 10
-MAX_TAG_KEY, MAX_TAG_VALUE = 128, 256
 _META_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -85,22 +86,18 @@ def standard_headers(request: Request) -> dict[str, str]:
     return {name: request.headers[name.lower()] for name in STANDARD_HEADERS if name.lower() in request.headers}
 
 
-def check_tags(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """At most 10 tags, keys 1..128 characters and unique, values up to 256; else 400 InvalidArgument [choice]."""
-    if len(pairs) > MAX_TAGS:
-        raise invalid_argument("Object tags cannot be greater than 10.", name="Tagging", value=str(len(pairs)))
-    keys = [k for k, _ in pairs]
-    if len(set(keys)) != len(keys):
-        raise invalid_argument("Duplicate tag keys are not allowed.", name="Tagging")
-    for key, value in pairs:
-        if not 0 < len(key) <= MAX_TAG_KEY or len(value) > MAX_TAG_VALUE:
-            raise invalid_argument("The tag key or value is too long.", name="Tagging", value=key)
+def check_tags(pairs: list[tuple[str, str]], limits: bool = True, characters: bool = True) -> Tags:
+    """docs/oss-facts.md §29.2 (conformance/server/tagging.py); the flags let a quirk skip a check."""
+    if limits:
+        tagging.check_limits(pairs)
+    if characters:
+        tagging.check_characters(pairs)
     return tuple(pairs)
 
 
-def tagging_header(request: Request) -> tuple[tuple[str, str], ...]:
+def tagging_header(request: Request) -> Tags:
     """`x-oss-tagging: k1=v1&k2=v2`, URL query encoded."""
-    return check_tags(parse_query(request.header("x-oss-tagging") or ""))
+    return check_tags(tagging.parse_header(request.header("x-oss-tagging") or ""))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
     serve --host 127.0.0.1 --port PORT [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET]
           [--region R] [--quirk NAME ...] [--data-dir DIR] [--latency-ms MS]
+          [--restore-seconds S]
           [--tls-cert FILE --tls-key FILE | --tls-self-signed DIR]
 
 Prints one line with the URL and bucket (+ ` ca_bundle=DIR/cert.pem` with a generated certificate), then the
@@ -50,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", default=None, help="persist state to this directory")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="hold every request this long (a distant server)")
+    parser.add_argument(
+        "--restore-seconds",
+        type=float,
+        default=1.0,
+        help="how long a RestoreObject stays in progress before the object is readable (1 s)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     parser.add_argument(
         "--max-body", type=int, default=64 * 1024 * 1024, help="largest request body accepted, bytes (64 MiB)"
@@ -76,9 +83,10 @@ def _tls(args: argparse.Namespace) -> tuple[ssl.SSLContext | None, str]:
 
 def serve_main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.latency_ms < 0:
-        print(f"serve: --latency-ms {args.latency_ms:g} is negative (use 0 or more)", file=sys.stderr)
-        return 2
+    for option, value in (("--latency-ms", args.latency_ms), ("--restore-seconds", args.restore_seconds)):
+        if value < 0:
+            print(f"serve: {option} {value:g} is negative (use 0 or more)", file=sys.stderr)
+            return 2
     try:
         context, ca_bundle = _tls(args)
     except TLSError as error:
@@ -129,6 +137,7 @@ def _server(args: argparse.Namespace, context: ssl.SSLContext | None) -> Referen
         verbose=args.verbose,
         max_body=args.max_body,
         latency_ms=args.latency_ms,
+        restore_seconds=args.restore_seconds,
         tls=context,
     )
 

@@ -19,6 +19,7 @@ class Context:
     quirks: Quirks
     verbose: bool = False
     max_body: int = 64 * 1024 * 1024  # bytes of a request body accepted; over it: 400 EntityTooLarge
+    restore_seconds: float = 1.0  # how long a RestoreObject stays in progress (409, ongoing-request="true")
     _prefix: str = field(default_factory=lambda: secrets.token_hex(4).upper())
     _counter: itertools.count = field(default_factory=lambda: itertools.count(time.time_ns() & (2**63 - 1)))
 

@@ -97,6 +97,9 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
     "NotSymlink": ErrorSpec(400, "The specified object is not a symlink.", "0043-00000101"),
     "SymlinkTargetNotExist": ErrorSpec(404, "The symlink target object does not exist.", "0026-00000012"),
     "InvalidTargetType": ErrorSpec(400, "The symlink target object type is not supported.", PLACEHOLDER_EC),
+    # object tagging and restore (docs/oss-facts.md §29.2, §30)
+    "InvalidTaggingKey": ErrorSpec(400, "The tagging key you provided is invalid.", "0010-00000217"),
+    "RestoreAlreadyInProgress": ErrorSpec(409, "The restore operation is in progress.", PLACEHOLDER_EC),
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from conformance.server.crc64 import crc64_ecma
@@ -15,6 +16,7 @@ from conformance.server.crc64 import crc64_ecma
 NORMAL, APPENDABLE, SYMLINK, MULTIPART = "Normal", "Appendable", "Symlink", "Multipart"
 ARCHIVE_CLASSES = frozenset({"Archive", "ColdArchive", "DeepColdArchive"})
 NULL_VERSION = "null"
+RESTORING, RESTORED = "restoring", "restored"
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,8 @@ class ObjectVersion:
     storage_class: str = "Standard"
     acl: str = "default"
     tags: tuple[tuple[str, str], ...] = ()
-    restored: bool = False
+    restore_ready: float = 0.0  # epoch seconds a requested restore completes; 0: never requested
+    restore_expiry: float = 0.0  # epoch seconds the restored copy expires
 
     @property
     def is_link(self) -> bool:
@@ -47,7 +50,14 @@ class ObjectVersion:
 
     def needs_restore(self) -> bool:
         """An archived object's bytes are unreadable until restored; a link has no bytes of its own."""
-        return not self.is_link and self.storage_class in ARCHIVE_CLASSES and not self.restored
+        archived = not self.is_link and self.storage_class in ARCHIVE_CLASSES
+        return archived and self.restore_state(time.time()) != RESTORED
+
+    def restore_state(self, now: float) -> str | None:
+        """None (never requested, or expired), RESTORING or RESTORED (docs/oss-facts.md §30)."""
+        if not self.restore_ready or now >= self.restore_expiry:
+            return None
+        return RESTORING if now < self.restore_ready else RESTORED
 
 
 def content_digest(data: bytes) -> tuple[str, str, int]:

@@ -8,11 +8,13 @@ conditionals), §2 (delete markers).
 
 from __future__ import annotations
 
+import time
+
 from conformance.server.attributes import check_key
 from conformance.server.conditions import check_conditions, parse_range
 from conformance.server.context import Context
 from conformance.server.errors import OssError
-from conformance.server.model import APPENDABLE, Bucket, ObjectVersion
+from conformance.server.model import APPENDABLE, ARCHIVE_CLASSES, RESTORED, RESTORING, Bucket, ObjectVersion
 from conformance.server.request import Request, Response
 from conformance.server.xmlutil import http_date
 
@@ -72,12 +74,15 @@ def resolve_link(ctx: Context, bucket: Bucket, link: ObjectVersion, hops: int = 
     return target
 
 
-def check_anonymous_read(request: Request, bucket: Bucket, version: ObjectVersion | None) -> None:
-    """Anonymous reads need an effective public-read ACL (`default` inherits the bucket's)."""
+def check_anonymous_read(ctx: Context, request: Request, bucket: Bucket, version: ObjectVersion | None) -> None:
+    """Anonymous reads need an effective public-read ACL (`default` inherits the bucket's: docs/oss-facts.md §28)."""
     if not request.anonymous:
         return
-    acl = bucket.acl if version is None or version.acl == "default" else version.acl
+    inherits = version is None or version.acl == "default" or ctx.quirks.has("anonymous-object-acl-ignored")
+    acl = bucket.acl if inherits or version is None else version.acl
     if acl not in PUBLIC_READ_ACLS:
+        if ctx.quirks.has("anonymous-denied-as-404"):
+            raise OssError("NoSuchKey", extras={"Key": request.key or ""})
         raise OssError("AccessDenied")
 
 
@@ -101,9 +106,19 @@ def object_headers(bucket: Bucket, shown: ObjectVersion, content: ObjectVersion)
         headers["x-oss-tagging-count"] = str(len(shown.tags))
     if shown.object_type == APPENDABLE:
         headers["x-oss-next-append-position"] = str(shown.size)
-    if shown.restored:
-        headers["x-oss-restore"] = 'ongoing-request="false", expiry-date="Fri, 31 Dec 2100 00:00:00 GMT"'
     return headers
+
+
+def restore_header(ctx: Context, version: ObjectVersion) -> str | None:
+    """x-oss-restore (docs/oss-facts.md §30): absent, ongoing-request="true", or "false" with the expiry date."""
+    state = version.restore_state(time.time())
+    if state == RESTORING:
+        return 'ongoing-request="true"'
+    if state == RESTORED:
+        return f'ongoing-request="false", expiry-date="{http_date(int(version.restore_expiry))}"'
+    if ctx.quirks.has("restore-header-always") and version.storage_class in ARCHIVE_CLASSES:
+        return 'ongoing-request="false"'
+    return None
 
 
 def addressed(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion]:
@@ -112,9 +127,9 @@ def addressed(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion]:
     bucket = ctx.store.bucket(request.bucket or "")
     current = ctx.store.current(bucket.name, key)
     if current is None or current.delete_marker:
-        check_anonymous_read(request, bucket, None)  # a missing key has the bucket's ACL: no existence oracle
+        check_anonymous_read(ctx, request, bucket, None)  # a missing key has the bucket's ACL: no existence oracle
     shown = select_version(ctx, bucket, key, request.param("versionId"))
-    check_anonymous_read(request, bucket, shown)
+    check_anonymous_read(ctx, request, bucket, shown)
     return bucket, shown
 
 
@@ -126,9 +141,9 @@ def _locate(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion, Obje
     try:
         content = resolve_link(ctx, bucket, shown)
     except OssError:
-        check_anonymous_read(request, bucket, None)  # likewise for a missing or unusable target
+        check_anonymous_read(ctx, request, bucket, None)  # likewise for a missing or unusable target
         raise
-    check_anonymous_read(request, bucket, content)  # the stricter of link and target wins
+    check_anonymous_read(ctx, request, bucket, content)  # the stricter of link and target wins
     return bucket, shown, content
 
 
@@ -139,6 +154,11 @@ def read_object(ctx: Context, request: Request) -> Response:
     if content.needs_restore() and not head:  # HEAD of an unrestored Archive object succeeds [choice]
         raise OssError("InvalidObjectState", extras={"Key": shown.key})
     headers = object_headers(bucket, shown, content)
+    restore = restore_header(ctx, shown)
+    if restore is not None:
+        headers["x-oss-restore"] = restore
+    if ctx.quirks.has("tagging-count-missing"):
+        headers.pop("x-oss-tagging-count", None)
     last_modified = max(shown.last_modified, content.last_modified)
     _clone_headers(ctx, headers, shown, content, head)
     if ctx.quirks.has("last-modified-from-link"):
@@ -201,6 +221,8 @@ def _clone_headers(
     if ctx.quirks.has("head-drops-user-meta") and head:
         for name in [name for name in headers if name.startswith("x-oss-meta-")]:
             del headers[name]
+    if ctx.quirks.has("append-head-no-next-position") and head:
+        headers.pop("x-oss-next-append-position", None)
 
 
 def get_object_meta(ctx: Context, request: Request) -> Response:

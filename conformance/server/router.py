@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from conformance.server import (
+    appends,
     bucket_stats,
     buckets,
+    copies,
     deletes,
     listing,
     multipart,
     multipart_listing,
     reads,
+    restore,
     subresources,
     symlinks,
     writes,
@@ -30,7 +33,7 @@ Routes = dict[str, list[tuple[str | None, Operation]]]
 
 def put_or_copy(ctx: Context, request: Request) -> Response:
     if request.header("x-oss-copy-source") is not None:
-        return writes.copy_object(ctx, request)
+        return copies.copy_object(ctx, request)
     return writes.put_object(ctx, request)
 
 
@@ -53,8 +56,8 @@ OBJECT_ROUTES: Routes = {
     "POST": [
         ("uploads", multipart.initiate),
         ("uploadId", multipart.complete),
-        ("append", writes.append_object),
-        ("restore", subresources.restore_object),
+        ("append", appends.append_object),
+        ("restore", restore.restore_object),
     ],
     "DELETE": [
         ("uploadId", multipart.abort),

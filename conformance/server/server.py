@@ -47,6 +47,7 @@ class ReferenceServer:
         tls: ssl.SSLContext | None = None,
         max_body: int = 64 * 1024 * 1024,
         latency_ms: float = 0.0,
+        restore_seconds: float = 1.0,
     ) -> None:
         self.host, self.port, self.bucket = host, port, bucket
         self.tls = tls
@@ -55,7 +56,7 @@ class ReferenceServer:
         store.ensure_bucket(f"{bucket}-versioned", versioning="Enabled")
         store.ensure_bucket(f"{bucket}-worm", worm=True)
         credentials = Credentials(access_key_id, access_key_secret, region)
-        self.context = Context(store, credentials, Quirks(quirks), verbose, max_body)
+        self.context = Context(store, credentials, Quirks(quirks), verbose, max_body, restore_seconds)
         self.latency = latency_ms / 1000
         self._httpd: MeteredHTTPServer | None = None
         self._thread: threading.Thread | None = None

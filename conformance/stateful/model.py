@@ -153,7 +153,7 @@ class Model:
                 meta=obj.meta,
                 storage_class=obj.storage_class,
             )
-        return _ok("append.extends")
+        return _ok("append.empty" if obj is not None and not data else "append.extends")
 
     def append_position(self, key: str) -> int:
         """The position the machine sends: the current length, so that only the object's type decides. For a
