@@ -303,7 +303,8 @@ def render_markdown(summary: dict) -> str:
     lines = [
         "# Mutation score: the suite against the reference server's quirks",
         "",
-        f"Regenerate: `{COMMAND}`",
+        f"Regenerate: `{COMMAND.replace('mutants', 'mutants --fast', 1) if summary['mode'] == 'fast' else COMMAND}`"
+        + (" (the full table: the same command without --fast)" if summary["mode"] == "fast" else ""),
         "",
         f"Quirks: {summary['quirks']}, caught: {summary['caught']}, score: {summary['score']:.0%}. "
         f"Clean server: {summary['clean_tests']} tests, {summary['clean_failures']} failures, "
