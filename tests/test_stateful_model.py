@@ -71,11 +71,25 @@ def test_append_only_to_appendable_or_missing_keys():
     assert model.objects["a"].data == b"abc" and model.append_position("a") == 3
 
 
-def test_delete_of_a_link_leaves_the_target_and_a_missing_key_may_be_204_or_404():
+def test_delete_of_a_link_leaves_the_target_and_a_missing_key_is_204_too():
     model = _model_with(("l", "t"), objects=("t",))
     assert model.delete_object("l").status == (204,)
     assert "t" in model.objects
-    assert model.delete_object("l").status == (204, 404)
+    again = model.delete_object("l")
+    assert (again.check, again.status) == ("delete.missing", (204,))
+
+
+def test_a_read_that_misses_an_encoded_target_is_the_decoding_rules_failure():
+    """Only whether the read reaches the target depends on decoding; the read's other facts keep their rules."""
+    from conformance.stateful.machine import rule_for
+
+    model = _model_with(("l", "t"), ("m", "t 1+"), ("self 1", "self 1"), objects=("t", "t 1+"))
+    assert [model.read(k, "GET").decodes_target for k in ("t", "l", "m", "self 1")] == [False, False, True, True]
+    assert rule_for("read.through-link", "status", decodes_target=True).id == "symlink.put.target-encoded"
+    assert rule_for("read.target-is-link", "status", decodes_target=True).id == "symlink.put.target-encoded"
+    assert rule_for("read.through-link", "body", decodes_target=True).id == "symlink.put.target-encoded"
+    assert rule_for("read.through-link", "etag", decodes_target=True).id == "symlink.read.target-headers"
+    assert rule_for("read.through-link", "status").id == "symlink.read.target-bytes"
 
 
 def test_pins_hold_until_the_object_is_written_again():

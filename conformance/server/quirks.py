@@ -237,25 +237,30 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "symlink-target-raw",
         "servers written against the V2 SDKs, which neither encode nor decode the target",
-        ("symlink.get.target-percent-encoded", "symlink.put.target-encoded"),
-        "PutSymlink stores x-oss-symlink-target without percent-decoding; GetSymlink returns it unencoded.",
+        ("symlink.get.target-percent-encoded", "symlink.put.target-encoded", "symlink.put.target-plus-is-space"),
+        "PutSymlink stores x-oss-symlink-target without percent-decoding; GetSymlink returns it unencoded."
+        " Nothing is decoded, so a raw '+' is not read as a space either.",
     ),
     Quirk(
         "target-returned-decoded",
         "clones that echo the stored target as is",
-        (
-            "symlink.get.target-percent-encoded",
-            "symlink.put.target-encoded",
-        ),
+        ("symlink.get.target-percent-encoded", "symlink.put.target-encoded", "symlink.get.target"),
         "GetSymlink returns x-oss-symlink-target decoded (spaces, '+' and UTF-8 bytes literally). A target holding "
-        "'%' then decodes to another name.",
+        "'%' or '+' then decodes to another name in every SDK that decodes the answer (oss2, Java, Go v1).",
     ),
     Quirk(
         "target-stored-undecoded",
         "clones that store the header value verbatim but encode it on the way out",
-        ("symlink.get.target", "symlink.put.target-encoded"),
+        (
+            "symlink.get.target",
+            "symlink.put.target-encoded",
+            "symlink.get.target-percent-encoded",
+            "symlink.put.target-plus-is-space",
+            "symlink.put.target-invalid-name",
+        ),
         "PutSymlink stores the target still percent-encoded; GetSymlink encodes it again (double encoding), so "
-        "GetSymlink no longer names the target that was put.",
+        "GetSymlink no longer names the target that was put: its answer decodes to the still-encoded name, a raw "
+        "'+' is never read as a space, and an accepted name such as '\\x' comes back as '%5Cx', not as is.",
     ),
     # ---- reading through a link
     Quirk(

@@ -32,7 +32,6 @@ NEEDS_A_CLOCK_TICK = frozenset({"symlink.read.last-modified-max"})
 # Rules the machine names but whose quirks it cannot provoke: why, rule by rule.
 OUT_OF_REACH = {
     "object.copy.data": "the machine's objects are a few bytes; copy quirks cut at 1 KiB",
-    "object.delete.missing-key": "the model accepts 204 or 404 for a key that is gone (versioned and not)",
     "object.append.next-position": "the model does not predict x-oss-next-append-position",
 }
 # Quirks that break a rule the machine checks, but only in a part of the reply the model does not predict.
