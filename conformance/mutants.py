@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,15 +222,23 @@ def run_all(
     timeout: float,
     hypothesis_profile: str = "ci",
     isolated: bool = False,
+    progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> tuple[Run, list[Run]]:
-    """The clean run and one run per quirk, at most `jobs` at a time."""
+    """The clean run and one run per quirk, at most `jobs` at a time; `progress(done, total)` after each."""
     wanted = [None, *quirks]
+    done: dict[str | None, Run] = {}
+
+    def finish(run: Run) -> Run:
+        done[run.quirk] = run
+        progress(len(done), len(wanted))
+        return run
+
     if isolated:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            runs = list(pool.map(lambda q: run_one(q, fast, timeout, hypothesis_profile), wanted))
-        return runs[0], runs[1:]
+            list(pool.map(lambda q: finish(run_one(q, fast, timeout, hypothesis_profile)), wanted))
+        return done[None], [done[q] for q in quirks]
     _preload()
-    pending, running, done = list(wanted), [], {}
+    pending, running = list(wanted), []
     while pending or running:
         while pending and len(running) < max(1, jobs):
             running.append(Forked(pending.pop(0), fast, hypothesis_profile))
@@ -238,9 +246,23 @@ def run_all(
             finished = child.poll(timeout)
             if finished is not None:
                 running.remove(child)
-                done[finished.quirk] = finished
+                finish(finished)
         time.sleep(0.05)
     return done[None], [done[q] for q in quirks]
+
+
+class Progress:
+    """A line on stderr every `every` seconds of a long loop (and at its end): how far it is, and since when."""
+
+    def __init__(self, label: str, write: Callable[[str], None], every: float = 30.0) -> None:
+        self.label, self.write, self.every = label, write, every
+        self.started = self.last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total or now - self.last >= self.every:
+            self.last = now
+            self.write(f"{self.label}: {done}/{total} runs done, {now - self.started:.0f} s")
 
 
 # ---------------------------------------------------------------- results
@@ -364,7 +386,8 @@ def mutants_main(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     quirks = args.quirk or sorted(REGISTRY)
     started = time.monotonic()
-    clean, runs = run_all(quirks, args.jobs, args.fast, args.timeout, args.hypothesis_profile, args.isolated)
+    progress = Progress("oss-conformance mutants", lambda line: print(line, file=sys.stderr, flush=True))
+    clean, runs = run_all(quirks, args.jobs, args.fast, args.timeout, args.hypothesis_profile, args.isolated, progress)
     seconds = time.monotonic() - started
     summary = summarize(clean, runs, args.fast)
     if args.output_md:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from . import journal, probe, rules, strategies
+from . import journal, probe, rules, strategies, watchdog
 from .activation import add_option, is_active
 from .client import HarnessError, OssClient, new_run_id
 from .failure_text import concise
@@ -318,6 +318,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             raise NotApplicable(missing.get(capability) or f"profile {profile.name} declares no {capability}")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """The test's deadline also stops code that sends no request (conformance.watchdog)."""
+    harness = item.config.stash.get(HARNESS_KEY, None) if is_active(item.config) else None
+    if harness is None:
+        yield
+        return
+    with watchdog.armed(harness.cutoff, harness.profile.limits.test_deadline):
+        yield
+
+
 def outcome_of(report: pytest.TestReport, excinfo: pytest.ExceptionInfo | None) -> Outcome:
     if report.passed or excinfo is None:
         return Outcome.PASS if report.passed else Outcome.ERROR
@@ -351,6 +362,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if silent is not None:
         report.longrepr = f"no usable answer: {silent}"  # one line: no chained urllib3 tracebacks
         report.user_properties.append(("no_answer", True))
+    elif call.excinfo is not None and call.excinfo.errisinstance(watchdog.Overran):
+        report.longrepr = str(call.excinfo.value)
     elif report.failed and call.excinfo is not None and call.excinfo.errisinstance(VERDICTS):
         exc = call.excinfo.value
         test_id = canonical_test_id(item.path, item.nodeid)

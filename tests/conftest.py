@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from heartbeat import pytest_configure, terminal_line  # noqa: F401  (a hook and a fixture, shared)
 
 from conformance import strategies
 

@@ -19,9 +19,10 @@ COMPARED = ("symlink-not-implemented", "error-body-not-xml", "objectmeta-not-imp
 
 
 @pytest.fixture(scope="module")
-def fast_runs() -> tuple[mutants.Run, list[mutants.Run]]:
+def fast_runs(terminal_line) -> tuple[mutants.Run, list[mutants.Run]]:
     started = time.monotonic()
-    clean, runs = mutants.run_all(sorted(REGISTRY), JOBS, fast=True, timeout=TIMEOUT)
+    progress = mutants.Progress("mutation score (fast)", terminal_line)
+    clean, runs = mutants.run_all(sorted(REGISTRY), JOBS, fast=True, timeout=TIMEOUT, progress=progress)
     print(f"\nmutation score (fast, forked, {JOBS} jobs): {time.monotonic() - started:.0f}s")  # a benchmark
     return clean, runs
 
