@@ -34,8 +34,10 @@ IGNORED_ELEMENTS = frozenset(
         "ServerTime",
         "RequestTime",
         "Owner",
+        "Location",  # CompleteMultipartUploadResult: the server's own address
     }
 )
+OPAQUE_ELEMENTS = frozenset({"ETag", "UploadId"})  # numbered in order of first sighting
 
 
 class Canon:
@@ -64,7 +66,7 @@ class Canon:
     def _element(self, element: Any) -> Any:
         tag = local(element.tag)
         text = (element.text or "").strip()
-        if tag == "ETag" and text:
+        if tag in OPAQUE_ELEMENTS and text:
             text = self.etag(text)
         children = [self._element(c) for c in element if local(c.tag) not in IGNORED_ELEMENTS]
         return (tag, text, children) if children else (tag, text)
