@@ -149,6 +149,8 @@ def test_check_rules_name_real_checks_and_registered_rules():
     for table in (machine.CHECK_RULES, machine.HEAD_CHECK_RULES):
         assert {check for check, _ in table} - produced == set()
         assert set(table.values()) - set(rules.registry()) == set()
+    makers = {maker.removesuffix(".via-link") for maker, _ in machine.MADE_BY_RULES}
+    assert makers - produced == set() and set(machine.MADE_BY_RULES.values()) - set(rules.registry()) == set()
 
 
 def test_a_header_wrong_on_head_alone_is_head_objects_rule():
@@ -158,3 +160,83 @@ def test_a_header_wrong_on_head_alone_is_head_objects_rule():
     assert rule_for("read.object", "content-length", "GET").id == "object.get.body"
     assert rule_for("read.object", "etag", "HEAD").id == "etag.quoted-upper-hex"  # the aspect's own rule first
     assert rule_for("read.object", "meta", "HEAD").id == "object.put.meta-roundtrip"
+
+
+def test_multipart_joins_parts_by_number_and_its_etag_is_not_predicted():
+    from conformance.stateful.model import PART_MINIMUM
+
+    model = Model()
+    model.initiate_multipart("k", "image/png")
+    model.upload_part("k", 2, b"tail")
+    model.upload_part("k", 1, b"x" * PART_MINIMUM)
+    assert model.complete_parts("k") == [1, 2]
+    done = model.complete_multipart("k")
+    assert done.check == "mpu.complete.small-last" and done.texts["Key"] == ("k",)
+    assert (model.objects["k"].kind, model.objects["k"].data) == ("Multipart", b"x" * PART_MINIMUM + b"tail")
+    assert ("k", "etag") not in model.pinned  # opaque (docs/oss-facts.md §9.13): pinned by the first read
+    p = model.read("k", "GET")
+    assert p.headers["x-oss-object-type"] == "Multipart" and p.made_by == "mpu.assembled"
+    assert model.upload_part("k", 1, b"late").status == (404,)  # the id is gone after Complete
+    assert (model.abort_multipart("k").status, model.abort_multipart("k").code) == ((404,), "NoSuchUpload")
+
+
+def test_multipart_small_part_before_the_last_is_refused_and_the_upload_stays_open():
+    model = Model()
+    model.initiate_multipart("k", "text/plain")
+    model.upload_part("k", 1, b"small")
+    model.upload_part("k", 2, b"last")
+    assert model.complete_multipart("k").status == (400,) and "k" not in model.objects
+    assert model.abort_multipart("k").status == (204,)
+    assert model.upload_part("k", 1, b"x").check == "mpu.part.after-abort"
+
+
+def test_reads_through_a_link_to_a_multipart_object_blame_the_upload_for_its_bytes():
+    from conformance.stateful.machine import rule_for
+
+    model = Model()
+    model.initiate_multipart("t", "text/plain")
+    model.upload_part("t", 1, b"a")
+    model.upload_part("t", 1, b"b")  # replaced: the later bytes count
+    model.complete_multipart("t")
+    model.put_symlink("l", "t", "text/plain", {}, None, False)
+    p = model.read("l", "GET")
+    assert p.body == b"b" and p.made_by == "mpu.replaced-part.via-link"
+    assert rule_for(p.check, "body", made_by=p.made_by).id == "mpu.part.overwrite"
+    assert rule_for(p.check, "x-oss-object-type", made_by=p.made_by).id == "symlink.read.object-type"
+
+
+def test_delete_multiple_reports_every_key_in_request_order_and_deletes_a_link_only():
+    model = _model_with(("l", "t"), objects=("t",))
+    p = model.delete_multiple(["missing", "l"], quiet=False)
+    assert (p.check, p.texts) == ("batch.missing", {"Key": ("missing", "l")})
+    assert "t" in model.objects and "l" not in model.objects
+    assert model.delete_multiple(["t"], quiet=True).texts == {"Key": ()}
+    body = b"<DeleteResult><Deleted><Key>l</Key></Deleted><Deleted><Key>missing</Key></Deleted></DeleteResult>"
+    assert [a for a, _ in model.verify(p, 200, None, {}, body)] == ["xml"]  # sorted, not in request order
+
+
+def test_tags_and_acl_of_a_link_are_its_own():
+    model = _model_with(("l", "t"), objects=("t",))
+    assert model.put_tagging("l", (("b", ""), ("a", "1"))).check == "tagging.put.link"
+    assert model.get_tagging("l").tags == (("a", "1"), ("b", ""))
+    assert model.get_tagging("t").tags == () and model.get_tagging("t").check == "tagging.get-empty"
+    assert model.put_acl("l", "public-read").check == "acl.put.link"
+    assert (model.get_acl("l").grant, model.get_acl("t").grant) == ("public-read", "default")
+    assert model.get_acl("t").check == "acl.get.default"
+    assert (model.put_acl("missing", "private").status, model.get_tagging("missing").code) == ((404,), "NoSuchKey")
+
+
+def test_tags_are_replaced_not_merged_and_acl_replies_are_read_from_the_policy():
+    model = _model_with(objects=("k",))
+    model.put_tagging("k", (("a", "1"),))
+    model.put_tagging("k", (("b", "2"),))
+    p = model.get_tagging("k")
+    tags = b"<Tag><Key>a</Key><Value>1</Value></Tag><Tag><Key>b</Key><Value>2</Value></Tag>"
+    merged = b"<Tagging><TagSet>" + tags + b"</TagSet></Tagging>"
+    assert p.check == "tagging.get.replaced" and [a for a, _ in model.verify(p, 200, None, {}, merged)] == ["tags"]
+    assert model.read("k", "HEAD").headers["x-oss-tagging-count"] == "1"
+    flat = b"<AccessControlPolicy><Owner><ID>1</ID></Owner><Grant>default</Grant></AccessControlPolicy>"
+    good = flat.replace(b"<Grant>default</Grant>", b"<AccessControlList><Grant>default</Grant></AccessControlList>")
+    acl = model.get_acl("k")
+    assert [a for a, _ in model.verify(acl, 200, None, {}, flat)] == ["acl-body"]
+    assert model.verify(acl, 200, None, {}, good) == []

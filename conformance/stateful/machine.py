@@ -92,6 +92,9 @@ CHECK_RULES = {
     ("mpu.part.after-abort", "*"): "mpu.abort.removes",
     ("mpu.complete", "*"): "mpu.complete.assembles",
     ("mpu.complete.too-small", "*"): "mpu.complete.min-part-size",
+    ("mpu.complete.small-last", "*"): "mpu.complete.last-part-small",
+    ("mpu.complete.small-last", "xml"): "mpu.complete.assembles",
+    ("list.entries", "listing.type.multipart"): "mpu.complete.object-type",  # Type Multipart [D] §26.2
     ("mpu.complete.gone", "*"): "mpu.complete.upload-consumed",
     ("mpu.abort", "*"): "mpu.abort.removes",
     ("mpu.abort.after-abort", "*"): "mpu.abort.removes",
@@ -106,6 +109,7 @@ CHECK_RULES = {
     ("tagging.put", "*"): "object.tagging.put-get",
     ("tagging.get", "*"): "object.tagging.put-get",
     ("tagging.get-empty", "*"): "object.tagging.get-empty",
+    ("tagging.get.replaced", "*"): "object.tagging.replace-all",
     ("tagging.delete", "*"): "object.tagging.delete",
     ("tagging.put.link", "*"): "symlink.ops.tagging-on-link",
     ("tagging.get.link", "*"): "symlink.ops.tagging-on-link",

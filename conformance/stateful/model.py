@@ -44,6 +44,7 @@ class Obj:
     tags: Tags = ()  # the object's own tags (a link's are the link's) [S] §4, §29
     acl: str = "default"  # the object's own ACL; never set reads `default` [S] §28 (disputed: §9.27)
     made_by: str | None = None  # the check whose rule judges the bytes of an object a multi-step write made
+    retagged: bool = False  # tags were put over tags: whether the old ones are gone is the replace-all rule's
 
 
 @dataclass
@@ -234,8 +235,8 @@ class Model:
         is judged by the suite's own tests, not here)."""
         upload = self.uploads[key]
         if upload.state != "open":
-            gone = "complete" if upload.state == "completed" else "abort"
-            return Prediction(f"mpu.part.after-{gone}", (404,))
+            gone = "mpu.part.after-complete" if upload.state == "completed" else "mpu.part.after-abort"
+            return Prediction(gone, (404,))
         upload.replaced |= number in upload.parts
         upload.parts.pop(number, None)  # re-inserted last: the dict keeps upload order
         upload.parts[number] = data
@@ -260,15 +261,19 @@ class Model:
         maker = "mpu.replaced-part" if upload.replaced else "mpu.assembled"
         data = b"".join(upload.parts[n] for n in numbers)
         self._store(key, MULTIPART, data=data, content_type=upload.content_type, made_by=maker)
-        return _ok("mpu.complete", texts={"Key": (key,), "ETag": None, "Bucket": None, "Location": None})
+        small_last = len(upload.parts[numbers[-1]]) < PART_MINIMUM  # allowed [D]: its own rule
+        return _ok(
+            "mpu.complete.small-last" if small_last else "mpu.complete",
+            texts={"Key": (key,), "ETag": None, "Bucket": None, "Location": None},
+        )
 
     def abort_multipart(self, key: str) -> Prediction:
         """204, and the id is gone; aborting a gone id (aborted or completed) is 404 NoSuchUpload [D] §15. The
         object at the key is untouched."""
         upload = self.uploads[key]
         if upload.state != "open":
-            gone = "complete" if upload.state == "completed" else "abort"
-            return _error(f"mpu.abort.after-{gone}", 404, "NoSuchUpload")
+            gone = "mpu.abort.after-complete" if upload.state == "completed" else "mpu.abort.after-abort"
+            return _error(gone, 404, "NoSuchUpload")
         upload.state = "aborted"
         return _ok("mpu.abort", 204)
 
@@ -286,9 +291,10 @@ class Model:
 
     # ------------------------------------------------------------ tagging (§29) and ACL (§28): the object's own
 
-    def _owned(self, key: str, check: str) -> tuple[Obj | None, str]:
+    def _owned(self, key: str, check: str, on_link: str) -> tuple[Obj | None, str]:
+        """The object named (a link itself) and the check: `on_link` when it is a link."""
         obj = self.objects.get(key)
-        return obj, (f"{check}.link" if obj is not None and obj.kind == SYMLINK else check)
+        return obj, (on_link if obj is not None and obj.kind == SYMLINK else check)
 
     def _set(self, key: str, **changes) -> None:
         """Tags and ACL change without a new write: Last-Modified stays [D] §29.1 (for ACL [I]), so no pin goes."""
@@ -296,29 +302,33 @@ class Model:
 
     def put_tagging(self, key: str, tags: Tags) -> Prediction:
         """Replaces the whole set [D]; on a link, the link's own [S] §4; a missing key 404 NoSuchKey [I]."""
-        obj, check = self._owned(key, "tagging.put")
+        obj, check = self._owned(key, "tagging.put", "tagging.put.link")
         if obj is None:
             return _error("tagging.no-such-key", 404, "NoSuchKey")
-        self._set(key, tags=tuple(sorted(tags)))
+        self._set(key, tags=tuple(sorted(tags)), retagged=bool(obj.tags))
         return _ok(check)
 
     def get_tagging(self, key: str) -> Prediction:
-        obj, check = self._owned(key, "tagging.get")
+        obj, check = self._owned(key, "tagging.get", "tagging.get.link")
         if obj is None:
             return _error("tagging.no-such-key", 404, "NoSuchKey")
-        return _ok(check if obj.tags else check.replace("tagging.get", "tagging.get-empty"), tags=obj.tags)
+        if not obj.tags:
+            check = "tagging.get-empty.link" if obj.kind == SYMLINK else "tagging.get-empty"
+        elif obj.retagged:
+            check = "tagging.get.replaced"
+        return _ok(check, tags=obj.tags)
 
     def delete_tagging(self, key: str) -> Prediction:
         """204 and no tags remain [D][S]."""
-        obj, check = self._owned(key, "tagging.delete")
+        obj, check = self._owned(key, "tagging.delete", "tagging.delete.link")
         if obj is None:
             return _error("tagging.no-such-key", 404, "NoSuchKey")
-        self._set(key, tags=())
+        self._set(key, tags=(), retagged=False)
         return _ok(check, 204)
 
     def put_acl(self, key: str, acl: str) -> Prediction:
         """private, public-read, public-read-write or default, 200 [D]; a missing key 404 NoSuchKey [S]."""
-        obj, check = self._owned(key, "acl.put")
+        obj, check = self._owned(key, "acl.put", "acl.put.link")
         if obj is None:
             return _error("acl.put.no-such-key", 404, "NoSuchKey")
         self._set(key, acl=acl)
@@ -327,7 +337,7 @@ class Model:
     def get_acl(self, key: str) -> Prediction:
         """The Grant set last [D][S]; `default` when never set or set to default [S] (§9.27: its own SHOULD
         rule). A missing key 404 NoSuchKey [S]."""
-        obj, check = self._owned(key, "acl.get")
+        obj, check = self._owned(key, "acl.get", "acl.get.link")
         if obj is None:
             return _error("acl.get.no-such-key", 404, "NoSuchKey")
         return _ok("acl.get.default" if obj.acl == "default" else check, grant=obj.acl)
@@ -518,6 +528,7 @@ def _compare_listing(
         got_kind, got_size = got[key]
         if got_kind != kind:
             aspect = "listing.type" if SYMLINK in (kind, got_kind) else "listing.entry"
+            aspect = "listing.type.multipart" if MULTIPART in (kind, got_kind) else aspect
             problems.append((aspect, f"{key}: listed Type {got_kind!r}, expected {kind!r}"))
         if size is not None and got_size != str(size):
             problems.append(("listing", f"{key}: listed Size {got_size!r}, expected {size}"))
