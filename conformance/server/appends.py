@@ -106,11 +106,11 @@ def append_object(ctx: Context, request: Request) -> Response:
     if ctx.quirks.has("append-follows-link") and current is not None and current.is_link:
         key = current.target or key
         current = ctx.store.current(bucket.name, key)
-    if current is None or current.delete_marker:
-        stored = _create(ctx, request, bucket, key, position)
-    else:
-        stored = _extend(ctx, request, bucket, key, position)
+    created = current is None or current.delete_marker
+    stored = (_create if created else _extend)(ctx, request, bucket, key, position)
     headers = {**write_headers(bucket, stored), "x-oss-next-append-position": str(stored.size)}
+    if created and ctx.quirks.has("append-create-without-next-position"):
+        del headers["x-oss-next-append-position"]
     if ctx.quirks.has("append-next-position-of-chunk"):
         headers["x-oss-next-append-position"] = str(len(request.body))
     if ctx.quirks.has("append-crc64-of-chunk"):

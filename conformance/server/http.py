@@ -8,6 +8,7 @@ Errors are XML with x-oss-ec; HEAD errors have no body and carry the base64 erro
 from __future__ import annotations
 
 import base64
+import re
 import socketserver
 import sys
 import traceback
@@ -42,6 +43,9 @@ def error_response(ctx: Context, error: OssError, request_id: str, host: str, he
         error.code = "BadRequest"
     body = error_xml(error, request_id, host)
     headers = {"Content-Type": "application/xml", "x-oss-ec": error.ec or "", **error.headers}
+    if ctx.quirks.has("error-ec-missing"):
+        body, _ = re.subn(rb"<EC>[^<]*</EC>", b"", body)
+        del headers["x-oss-ec"]
     if ctx.quirks.has("error-body-not-xml"):
         body, headers["Content-Type"] = f"{error.code}: {error.message}".encode(), "text/plain"
     if error.status == 304:
@@ -178,7 +182,8 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         }
         headers = {**common, **response.headers}
         clone_reply_headers(self.server.context, headers, response.status)
-        lines += [f"{name}: {value}" for name, value in headers.items()]
+        # A header an operation set to None is withheld, common ones included (a quirk's missing header).
+        lines += [f"{name}: {value}" for name, value in headers.items() if value is not None]
         payload = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
         try:
             self.wfile.write(payload if head else payload + response.body)

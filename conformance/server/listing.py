@@ -173,6 +173,8 @@ def _live_rows(
         live = [v for v in versions if not v.delete_marker] if ctx.quirks.has("list-shows-deleted") else versions
         if live and not live[-1].delete_marker:
             version = live[-1]
+            if ctx.quirks.has("links-not-listed") and version.is_link:
+                continue
             if ctx.quirks.has("list-type-normal") and version.is_link:
                 version = replace(version, object_type=NORMAL)
             yield key, version
@@ -222,13 +224,14 @@ def list_objects(ctx: Context, request: Request) -> Response:
     v2 = request.param("list-type") == "2"
     encode, limit = Encoder(request, ctx), max_keys(request, ctx)
     prefix, delimiter = request.param("prefix", "") or "", request.param("delimiter", "") or ""
+    matched = prefix.rstrip("/") if ctx.quirks.has("list-prefix-slash-stripped") else prefix
     token = request.param("continuation-token")
     if v2:
         after = _untoken(ctx, token) if token else request.param("start-after", "") or ""
     else:
         after = request.param("marker", "") or ""
     inclusive = ctx.quirks.has("list-marker-inclusive") and not token  # the quirk reads marker and start-after
-    page = _page(ctx, _live_rows(ctx, bucket, prefix, after, inclusive), prefix, delimiter, after, limit)
+    page = _page(ctx, _live_rows(ctx, bucket, matched, after, inclusive), prefix, delimiter, after, limit)
     with_owner = not v2 or request.param("fetch-owner") == "true" or ctx.quirks.has("list-owner-always")
     contents = [
         element("Contents", [encode("Key", key), *_entry_fields(ctx, v), *([owner_element()] if with_owner else [])])

@@ -18,6 +18,7 @@ from conformance.server.model import APPENDABLE, ARCHIVE_CLASSES, RESTORED, REST
 from conformance.server.request import Request, Response
 from conformance.server.xmlutil import http_date
 
+_RESOLVED: dict[tuple[int, str, str, str, str], ObjectVersion] = {}  # the link-resolution-cached quirk's cache
 PUBLIC_READ_ACLS = ("public-read", "public-read-write")
 RESPONSE_OVERRIDES = {
     "response-content-type": "Content-Type",
@@ -67,6 +68,8 @@ def resolve_link(ctx: Context, bucket: Bucket, link: ObjectVersion, hops: int = 
         if ctx.quirks.has("missing-target-as-no-such-key"):
             raise OssError("NoSuchKey", extras={"Key": link.target or ""})
         raise OssError("SymlinkTargetNotExist", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
+    if ctx.quirks.has("link-resolution-cached"):  # the first resolution sticks, keyed by the link version
+        target = _RESOLVED.setdefault((id(ctx.store), bucket.name, link.key, link.version_id, link.etag), target)
     if target.is_link:
         if ctx.quirks.has("chained-links-followed") and hops < 8:
             return resolve_link(ctx, bucket, target, hops + 1)
@@ -151,7 +154,9 @@ def read_object(ctx: Context, request: Request) -> Response:
     """GetObject and HeadObject."""
     head = request.method == "HEAD"
     bucket, shown, content = _locate(ctx, request)
-    if content.needs_restore() and not head:  # HEAD of an unrestored Archive object succeeds [choice]
+    through_link = shown.is_link and ctx.quirks.has("link-archive-target-readable")
+    # HEAD of an unrestored Archive object succeeds [choice]
+    if content.needs_restore() and not head and not through_link:
         raise OssError("InvalidObjectState", extras={"Key": shown.key})
     headers = object_headers(bucket, shown, content)
     restore = restore_header(ctx, shown)
@@ -174,7 +179,8 @@ def read_object(ctx: Context, request: Request) -> Response:
         del headers["x-oss-hash-crc64ecma"]
     byte_range = _byte_range(ctx, request, shown, content.size)
     if byte_range is None:
-        return _reply(ctx, 200, headers, content.data, head)
+        empty_204 = ctx.quirks.has("get-empty-object-204") and not content.data and not head
+        return _reply(ctx, 204 if empty_204 else 200, headers, content.data, head)
     first, last = byte_range
     headers["Content-Range"] = f"bytes {first}-{last}/{content.size}"
     return _reply(ctx, 206, headers, content.data[first : last + 1], head)

@@ -131,6 +131,8 @@ def _decode_key_with_quirks(raw_key: str, quirks: Quirks) -> str:
     key = decode_key(raw_key)
     if quirks.has("control-characters-rejected") and any(ord(c) < 0x20 for c in key):
         raise OssError("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
+    if quirks.has("key-limit-counts-slash") and len(("/" + key).encode("utf-8", "surrogatepass")) > 1023:
+        raise OssError("InvalidObjectName", "The Length of Object name must be less than 1024", ec="0016-00000002")
     if quirks.has("names-normalized") and key:
         key = posixpath.normpath(key) if key[0] not in "/\\" else key  # a leading separator is refused as OSS does
     return key

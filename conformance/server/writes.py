@@ -92,6 +92,9 @@ def put_object(ctx: Context, request: Request) -> Response:
     attributes = read_attributes(request, bucket)
     if not ctx.quirks.has("put-content-md5-unchecked"):
         check_content_md5(request, request.body)
+    current = ctx.store.current(bucket.name, key)
+    if ctx.quirks.has("put-object-writes-through-link") and current is not None and current.is_link:
+        key = current.target or key
     etag, md5, crc = content_digest(request.body)
     version = ObjectVersion(
         key, data=request.body, etag=etag, content_md5=md5, crc64=crc, **attributes.version_fields()
@@ -100,6 +103,8 @@ def put_object(ctx: Context, request: Request) -> Response:
     headers = write_headers(bucket, stored)
     if ctx.quirks.has("put-without-crc64"):
         del headers["x-oss-hash-crc64ecma"]
+    if ctx.quirks.has("put-object-without-request-id"):
+        headers["x-oss-request-id"] = None  # type: ignore[assignment]  # withheld: see http.OssRequestHandler._send
     return Response(200, headers)
 
 
