@@ -124,6 +124,9 @@ def build_request(
                 request.stored_key = "%2F".join(decode_key(part) for part in re.split("%2[fF]", raw_key))
         except OssError as error:
             request.key, request.key_error = "", error
+        if quirks.has("key-limit-counts-slash") and len(f"/{request.key}".encode("utf-8", "surrogatepass")) > 1023:
+            # refused where the key is needed (after the signature, which covers the key as sent)
+            request.key_error = OssError("InvalidObjectName", "The object name is too long.", ec="0016-00000002")
     return request
 
 
@@ -131,8 +134,6 @@ def _decode_key_with_quirks(raw_key: str, quirks: Quirks) -> str:
     key = decode_key(raw_key)
     if quirks.has("control-characters-rejected") and any(ord(c) < 0x20 for c in key):
         raise OssError("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
-    if quirks.has("key-limit-counts-slash") and len(("/" + key).encode("utf-8", "surrogatepass")) > 1023:
-        raise OssError("InvalidObjectName", "The Length of Object name must be less than 1024", ec="0016-00000002")
     if quirks.has("names-normalized") and key:
         key = posixpath.normpath(key) if key[0] not in "/\\" else key  # a leading separator is refused as OSS does
     return key

@@ -42,6 +42,8 @@ CHECK_RULES = {
     ("symlink.put.no-target-check", "*"): "symlink.put.no-target-check",
     ("symlink.put.overwrite", "*"): "symlink.put.overwrite",
     ("symlink.put.forbid-overwrite", "*"): "symlink.put.forbid-overwrite-existing",
+    ("symlink.put.forbid-overwrite-new-key", "*"): "symlink.put.forbid-overwrite-new-key",
+    ("symlink.ops.put-object-replaces", "*"): "symlink.ops.put-object-replaces",
     ("append.link-rejected", "*"): "symlink.ops.append-rejected",
     ("copy.link-copies-link", "*"): "symlink.ops.copy-copies-link",
     ("delete.link-only", "*"): "symlink.ops.delete-link-only",

@@ -78,6 +78,9 @@ class Model:
         self.objects: dict[str, Obj] = {}
         self.pinned: dict[tuple[str, str], str | None] = {}
         self._seq = 0
+        # Targets of links a PutObject replaced since they were last written: a read that finds them changed
+        # blames that PutObject (symlink.ops.put-object-replaces), not the read.
+        self.behind_replaced: set[str] = set()
 
     # ------------------------------------------------------------ bookkeeping
 
@@ -85,6 +88,7 @@ class Model:
         self._seq += 1
         obj = Obj(obj_kind, self._seq, **fields)
         self.objects[key] = obj
+        self.behind_replaced.discard(key)
         self._forget(key)
         return obj
 
@@ -115,6 +119,9 @@ class Model:
 
     def put_object(self, key: str, data: bytes, content_type: str, meta: Mapping[str, str]) -> Prediction:
         """PutObject replaces whatever is there, a link included [S] Go v1 TestSymlink."""
+        replaced = self.objects.get(key)
+        if replaced is not None and replaced.kind == SYMLINK and replaced.target:
+            self.behind_replaced.add(replaced.target)
         self._store(key, NORMAL, data=data, content_type=content_type, meta=dict(meta))
         self.pinned[(key, "etag")] = md5_etag(data)
         return _ok("object.put", pins=(self._etag_pin(key),))
@@ -133,6 +140,8 @@ class Model:
         if forbid_overwrite and key in self.objects:
             return _error("symlink.put.forbid-overwrite", 409, "FileAlreadyExists")
         check = "symlink.put.overwrite" if key in self.objects else "symlink.put.no-target-check"
+        if forbid_overwrite and key not in self.objects:
+            check = "symlink.put.forbid-overwrite-new-key"
         self._store(
             key, SYMLINK, target=target, content_type=content_type, meta=dict(meta), storage_class=storage_class
         )
@@ -232,8 +241,9 @@ class Model:
         if own.storage_class in (None, UNKNOWN):
             pins.append(self._class_pin(key, own))
         via_link = own.kind == SYMLINK
+        check = "read.through-link" if via_link else "read.object"
         return _ok(
-            "read.through-link" if via_link else "read.object",
+            "symlink.ops.put-object-replaces" if data_key in self.behind_replaced else check,
             headers=headers,
             meta=own.meta,  # the link's user meta, never the target's [S] oss2, Java SymlinkTest
             body=data_obj.data if method == "GET" else None,
