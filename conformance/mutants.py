@@ -302,6 +302,23 @@ def summarize(clean: Run, runs: Sequence[Run], fast: bool) -> dict:
     }
 
 
+def merge(old: dict, new: dict) -> dict:
+    """`new`'s rows (and clean run) over `old`'s table: a table kept current by re-running only the quirks a
+    change touched. Old rows take the registry's current `breaks`, so their collateral is recomputed from
+    what they measured; rows of quirks no longer registered are dropped."""
+    if old.get("mode") != new["mode"]:
+        raise ValueError(f"the table to update was made in {old.get('mode')} mode, this run in {new['mode']} mode")
+    rows = {row["quirk"]: row for row in old["rows"] if row["quirk"] in REGISTRY}
+    for row in rows.values():
+        row["breaks"] = list(REGISTRY[row["quirk"]].breaks)
+        row["collateral"] = sorted(set(row["caught_by"]) - set(row["breaks"]))
+    rows.update({row["quirk"]: row for row in new["rows"]})
+    merged = [rows[name] for name in sorted(rows)]
+    caught = sum(row["caught"] for row in merged)
+    score = caught / len(merged) if merged else 1.0
+    return {**new, "quirks": len(merged), "caught": caught, "score": score, "totals": totals(merged), "rows": merged}
+
+
 def totals(rows: Sequence[dict]) -> dict[str, int]:
     """Verdicts over every quirk: (quirk, rule) pairs failing, blocked, and failing outside `breaks`."""
     return {
@@ -372,6 +389,18 @@ def render_text(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _previous_table(parser: Parser, args) -> dict:
+    if not args.output_json:
+        parser.error("--update needs --output-json: the table whose rows it replaces")
+    try:
+        table = json.loads(Path(args.output_json).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        parser.error(f"--update: cannot read {args.output_json} ({exc})")
+    if not isinstance(table, dict) or not isinstance(table.get("rows"), list):
+        parser.error(f"--update: {args.output_json} is not a table written by --output-json")
+    return table
+
+
 def mutants_main(argv: Sequence[str]) -> int:
     parser = Parser(prog="oss-conformance mutants", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quirk", action="append", type=quirk_name, metavar="NAME", help="only these quirks")
@@ -383,13 +412,22 @@ def mutants_main(argv: Sequence[str]) -> int:
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     parser.add_argument("--output-md", help="also write the Markdown table here")
     parser.add_argument("--output-json", help="also write the JSON summary here")
+    parser.add_argument(
+        "--update", action="store_true", help="replace only the rows of the quirks run in the --output-json table"
+    )
     args = parser.parse_args(argv)
+    previous = _previous_table(parser, args) if args.update else None
     quirks = args.quirk or sorted(REGISTRY)
     started = time.monotonic()
     progress = Progress("oss-conformance mutants", lambda line: print(line, file=sys.stderr, flush=True))
     clean, runs = run_all(quirks, args.jobs, args.fast, args.timeout, args.hypothesis_profile, args.isolated, progress)
     seconds = time.monotonic() - started
     summary = summarize(clean, runs, args.fast)
+    if previous is not None:
+        try:
+            summary = merge(previous, summary)
+        except ValueError as exc:
+            parser.error(str(exc))
     if args.output_md:
         Path(args.output_md).write_text(render_markdown(summary))
     if args.output_json:
