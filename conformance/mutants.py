@@ -45,7 +45,7 @@ FAILING = frozenset(str(o) for o in DEVIATIONS)  # fail, not-implemented, error
 
 
 @dataclass
-class Run:
+class QuirkRun:
     """One pytest run: `quirk` None is the clean server."""
 
     quirk: str | None
@@ -130,7 +130,7 @@ def _environment(quirk: str | None, fast: bool) -> dict[str, str]:
     return env
 
 
-def _finish(run: Run, results: Path, exit_status: int | None, output: str) -> Run:
+def _finish(run: QuirkRun, results: Path, exit_status: int | None, output: str) -> QuirkRun:
     if exit_status is None:
         run.problem = "timed out"
     elif results.exists():
@@ -142,9 +142,9 @@ def _finish(run: Run, results: Path, exit_status: int | None, output: str) -> Ru
     return run
 
 
-def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: str = "ci") -> Run:
+def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: str = "ci") -> QuirkRun:
     """The slow way: a fresh `python -m pytest` in a scratch directory, bounded by `timeout`."""
-    run = Run(quirk)
+    run = QuirkRun(quirk)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="oss-mutant-") as scratch:
         results = Path(scratch) / "results.json"
@@ -163,7 +163,7 @@ class Forked:
     """One run in a child forked from this process: the suite's libraries are already imported there."""
 
     def __init__(self, quirk: str | None, fast: bool, hypothesis_profile: str) -> None:
-        self.run = Run(quirk)
+        self.run = QuirkRun(quirk)
         self.scratch = tempfile.TemporaryDirectory(prefix="oss-mutant-")
         self.results = Path(self.scratch.name) / "results.json"
         self.output = Path(self.scratch.name) / "output.txt"
@@ -174,7 +174,7 @@ class Forked:
         if self.pid == 0:  # the child: never returns
             _child(args, env, self.scratch.name, self.output)
 
-    def poll(self, deadline: float) -> Run | None:
+    def poll(self, deadline: float) -> QuirkRun | None:
         """The finished run, or None while it is still running within its deadline."""
         pid, status = os.waitpid(self.pid, os.WNOHANG)
         if pid == 0 and time.monotonic() < self.started + deadline:
@@ -223,12 +223,12 @@ def run_all(
     hypothesis_profile: str = "ci",
     isolated: bool = False,
     progress: Callable[[int, int], None] = lambda done, total: None,
-) -> tuple[Run, list[Run]]:
+) -> tuple[QuirkRun, list[QuirkRun]]:
     """The clean run and one run per quirk, at most `jobs` at a time; `progress(done, total)` after each."""
     wanted = [None, *quirks]
-    done: dict[str | None, Run] = {}
+    done: dict[str | None, QuirkRun] = {}
 
-    def finish(run: Run) -> Run:
+    def finish(run: QuirkRun) -> QuirkRun:
         done[run.quirk] = run
         progress(len(done), len(wanted))
         return run
@@ -268,7 +268,7 @@ class Progress:
 # ---------------------------------------------------------------- results
 
 
-def summarize(clean: Run, runs: Sequence[Run], fast: bool) -> dict:
+def summarize(clean: QuirkRun, runs: Sequence[QuirkRun], fast: bool) -> dict:
     rows = []
     for run in runs:
         quirk = REGISTRY[run.quirk or ""]

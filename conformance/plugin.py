@@ -14,7 +14,7 @@ import pytest
 
 from . import journal, probe, rules, strategies, watchdog
 from .activation import add_option, is_active
-from .client import HarnessError, OssClient, new_run_id
+from .client import NoUsableAnswer, OssClient, new_run_id
 from .failure_text import concise
 from .harness import Harness
 from .outcomes import NotApplicable, NotImplementedByServer, Outcome, ServerDeviation, from_exception
@@ -31,7 +31,7 @@ RAN_KEY = pytest.StashKey[bool]()
 STOP_KEY = pytest.StashKey[list]()  # [exit status, line] once the run was stopped by the endpoint or a deadline
 BREAKER_LIMIT = 5  # consecutive tests without an answer before the run stops
 # Verdicts on the server (and no answer at all): their failure text is the message, not a traceback into the suite
-VERDICTS = (ServerDeviation, NotImplementedByServer, HarnessError)
+VERDICTS = (ServerDeviation, NotImplementedByServer, NoUsableAnswer)
 STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # what a CI cancel or a closed terminal sends: cleaned up like Ctrl-C
 LIMIT_OPTIONS = {  # option dest -> Limits field
     "oss_reply_cap": "reply_cap",
@@ -335,8 +335,8 @@ def outcome_of(report: pytest.TestReport, excinfo: pytest.ExceptionInfo | None) 
     return from_exception(excinfo.value, report.when)
 
 
-def no_answer(exc: BaseException | None) -> HarnessError | None:
-    """The HarnessError behind an exception (Hypothesis may wrap it in a group or chain it), if any."""
+def no_answer(exc: BaseException | None) -> NoUsableAnswer | None:
+    """The NoUsableAnswer behind an exception (Hypothesis may wrap it in a group or chain it), if any."""
     seen: set[int] = set()
     todo = [exc]
     while todo:
@@ -344,7 +344,7 @@ def no_answer(exc: BaseException | None) -> HarnessError | None:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, HarnessError):
+        if isinstance(current, NoUsableAnswer):
             return current
         todo += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
     return None

@@ -9,7 +9,7 @@ import re
 
 from conformance.server.attributes import BUCKET_ACLS, OBJECT_CLASSES
 from conformance.server.context import Context
-from conformance.server.errors import OssError, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument
 from conformance.server.request import Request, Response
 from conformance.server.subresources import acl_policy, owner_element, xml_reply
 from conformance.server.xmlutil import child_text, element, iso8601, parse_xml
@@ -27,10 +27,10 @@ def put_versioning(ctx: Context, request: Request) -> Response:
     bucket = ctx.store.bucket(request.bucket or "")
     root = parse_xml(request.body)
     if root is None or root.tag != "VersioningConfiguration":
-        raise OssError("MalformedXML")
+        raise ErrorReply("MalformedXML")
     status = child_text(root, "Status")
     if status not in ("Enabled", "Suspended"):
-        raise OssError("MalformedXML", extras={"ErrorDetail": "Status must be Enabled or Suspended."})
+        raise ErrorReply("MalformedXML", extras={"ErrorDetail": "Status must be Enabled or Suspended."})
     ctx.store.configure_bucket(bucket.name, versioning=status)
     return Response(200)
 
@@ -75,7 +75,7 @@ def get_bucket_info(ctx: Context, request: Request) -> Response:
 def create_bucket(ctx: Context, request: Request) -> Response:
     name = request.bucket or ""
     if not BUCKET_NAME.match(name):
-        raise OssError("InvalidBucketName", extras={"BucketName": name})
+        raise ErrorReply("InvalidBucketName", extras={"BucketName": name})
     storage_class = "Standard"
     root = parse_xml(request.body) if request.body else None
     if root is not None:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from conformance.server.attributes import check_mutable, immutable
 from conformance.server.context import Context
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
 from conformance.server.reads import require_key
 from conformance.server.request import Request, Response
 from conformance.server.storage import Deleted
@@ -46,7 +46,7 @@ def delete_object(ctx: Context, request: Request) -> Response:
     if no_marker:
         version_id = current.version_id  # the current version itself goes, and no marker is written
     if ctx.quirks.has("delete-missing-404") and (current is None or current.delete_marker):
-        raise OssError("NoSuchKey", extras={"Key": key})
+        raise ErrorReply("NoSuchKey", extras={"Key": key})
     deleted = ctx.store.delete(bucket.name, key, version_id, guard=check_mutable)
     status = 200 if ctx.quirks.has("delete-returns-200") else 204
     return Response(status, {} if no_marker else _delete_headers(deleted))
@@ -58,11 +58,11 @@ def _requested_objects(ctx: Context, request: Request) -> tuple[bool, list[tuple
     strict = ctx.quirks.has("batch-delete-strict-xml")
     root = parse_xml(request.body) if strict else parse_xml_with_controls(request.body)
     if root is None or root.tag != "Delete":
-        raise OssError("MalformedXML")
+        raise ErrorReply("MalformedXML")
     objects = [(child_text(node, "Key"), child_text(node, "VersionId")) for node in root.findall("Object")]
     limit = sys.maxsize if ctx.quirks.has("batch-delete-no-limit") else MAX_DELETE_KEYS
     if not objects or len(objects) > limit or any(not key for key, _ in objects):
-        raise OssError("MalformedXML")
+        raise ErrorReply("MalformedXML")
     quiet = (child_text(root, "Quiet") or "false").strip().lower() == "true"
     return quiet, [(key or "", version_id) for key, version_id in objects]
 
@@ -81,7 +81,7 @@ def _deleted_entry(key: str, deleted: Deleted, encode: bool, version_requested: 
 def delete_multiple(ctx: Context, request: Request) -> Response:
     bucket = ctx.store.bucket(request.bucket or "")
     if request.header("content-md5") is None:  # required by the API [choice of code: MissingArgument]
-        raise OssError("MissingArgument", "Missing Content-MD5.", extras={"ArgumentName": "Content-MD5"})
+        raise ErrorReply("MissingArgument", "Missing Content-MD5.", extras={"ArgumentName": "Content-MD5"})
     if not ctx.quirks.has("batch-delete-md5-unchecked"):
         check_content_md5(request, request.body)
     quiet, objects = _requested_objects(ctx, request)
@@ -94,7 +94,7 @@ def delete_multiple(ctx: Context, request: Request) -> Response:
             else ctx.store.version(bucket.name, key, version_id)
         )
         if immutable(bucket, current):
-            raise OssError("FileImmutable", extras={"Key": key})
+            raise ErrorReply("FileImmutable", extras={"Key": key})
     encode = request.param("encoding-type") == "url" and not ctx.quirks.has("batch-delete-encoding-ignored")
     entries = []
     for key, version_id in objects:

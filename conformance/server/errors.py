@@ -104,7 +104,7 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
 
 
 @dataclass
-class OssError(Exception):
+class ErrorReply(Exception):
     """An error reply. `extras` become extra elements of <Error>; `headers` extra reply headers."""
 
     code: str
@@ -122,13 +122,13 @@ class OssError(Exception):
         super().__init__(f"{self.status} {self.code}: {self.message}")
 
 
-def invalid_argument(message: str, ec: str | None = None, name: str = "", value: str = "") -> OssError:
+def invalid_argument(message: str, ec: str | None = None, name: str = "", value: str = "") -> ErrorReply:
     """InvalidArgument with the ArgumentName/ArgumentValue extras OSS adds."""
     extras = {"ArgumentName": name, "ArgumentValue": value} if name else {}
-    return OssError("InvalidArgument", message, ec=ec, extras=extras)
+    return ErrorReply("InvalidArgument", message, ec=ec, extras=extras)
 
 
-def error_xml(error: OssError, request_id: str, host_id: str) -> bytes:
+def error_xml(error: ErrorReply, request_id: str, host_id: str) -> bytes:
     ec = error.ec or PLACEHOLDER_EC
     children = [
         element("Code", error.code),

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from conformance.server.auth import authenticate
 from conformance.server.context import Context
-from conformance.server.errors import OssError, error_xml
+from conformance.server.errors import ErrorReply, error_xml
 from conformance.server.listing import lists_missing_bucket
 from conformance.server.request import Response, build_request
 from conformance.server.router import creates_bucket, dispatch
@@ -31,7 +31,7 @@ def _as_utf8(value: str) -> str:
         return value
 
 
-def error_response(ctx: Context, error: OssError, request_id: str, host: str, head: bool) -> Response:
+def error_response(ctx: Context, error: ErrorReply, request_id: str, host: str, head: bool) -> Response:
     if ctx.quirks.has("not-found-generic") and error.code in ("NoSuchKey", "NoSuchBucket"):
         error.code = "NotFound"
     if ctx.quirks.has("no-such-upload-generic") and error.code == "NoSuchUpload":
@@ -90,11 +90,11 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         length = int(headers.get("content-length") or 0)
         if length > cap:
             self.close_connection = True  # the unread body makes the connection unusable
-            raise OssError("EntityTooLarge", extras={"MaxSizeAllowed": str(cap), "ProposedSize": str(length)})
+            raise ErrorReply("EntityTooLarge", extras={"MaxSizeAllowed": str(cap), "ProposedSize": str(length)})
         body = self.rfile.read(length) if length > 0 else b""
         if len(body) < length:
             self.close_connection = True
-            raise OssError("IncompleteBody")
+            raise ErrorReply("IncompleteBody")
         return body
 
     def _read_chunked(self, cap: int) -> bytes:
@@ -108,7 +108,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             total += size
             if total > cap:
                 self.close_connection = True
-                raise OssError("EntityTooLarge", extras={"MaxSizeAllowed": str(cap)})
+                raise ErrorReply("EntityTooLarge", extras={"MaxSizeAllowed": str(cap)})
             chunks.append(self.rfile.read(size))
             self.rfile.readline()
 
@@ -122,7 +122,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             request = build_request(self.command, self.path, headers, b"", ctx.store.has_bucket, ctx.quirks)
             missing = request.bucket and not ctx.store.has_bucket(request.bucket)
             if missing and not creates_bucket(request) and not lists_missing_bucket(ctx, request):
-                raise OssError("NoSuchBucket", extras={"BucketName": request.bucket})  # before the key is judged
+                raise ErrorReply("NoSuchBucket", extras={"BucketName": request.bucket})  # before the key is judged
             if ctx.quirks.has("signature-not-verified"):
                 request.anonymous = request.header("authorization") is None
             else:
@@ -131,13 +131,13 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             if request.stored_key is not None:
                 request.key = request.stored_key
             response = dispatch(ctx, request)
-        except OssError as error:
+        except ErrorReply as error:
             if not self._body_done:
                 self.close_connection = True  # an unread body would be taken for the next request
             response = error_response(ctx, error, request_id, headers.get("host", ""), head)
         except Exception:  # a server bug must still produce a well-formed reply
             traceback.print_exc(file=sys.stderr)
-            response = error_response(ctx, OssError("InternalError"), request_id, headers.get("host", ""), head)
+            response = error_response(ctx, ErrorReply("InternalError"), request_id, headers.get("host", ""), head)
         self._send(response, request_id, head)
 
     _body_done = False
@@ -150,7 +150,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         try:
             body = self._read_body(headers)
         except ValueError:
-            raise OssError("InvalidRequest", "The request body framing is invalid.") from None
+            raise ErrorReply("InvalidRequest", "The request body framing is invalid.") from None
         self._body_done = True
         return body
 
@@ -158,7 +158,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         """Malformed HTTP (bad request line, headers, version): still an OSS XML error where a reply is possible."""
         self.close_connection = True
         codes = {400: "InvalidRequest", 405: "MethodNotAllowed", 501: "NotImplemented"}
-        error = OssError(codes.get(code, "InvalidRequest"), message or "Malformed HTTP request.", status=code)
+        error = ErrorReply(codes.get(code, "InvalidRequest"), message or "Malformed HTTP request.", status=code)
         request_id = self.server.context.next_request_id()
         host = self.headers.get("host", "") if getattr(self, "headers", None) else ""
         response = error_response(self.server.context, error, request_id, host, self.command == "HEAD")

@@ -13,7 +13,7 @@ import time
 from conformance.server.attributes import check_key
 from conformance.server.conditions import check_conditions, parse_range
 from conformance.server.context import Context
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
 from conformance.server.model import APPENDABLE, ARCHIVE_CLASSES, RESTORED, RESTORING, Bucket, ObjectVersion
 from conformance.server.request import Request, Response
 from conformance.server.xmlutil import http_date
@@ -44,17 +44,17 @@ def select_version(ctx: Context, bucket: Bucket, key: str, version_id: str | Non
     if version_id is None:
         version = ctx.store.current(bucket.name, key)
         if version is None:
-            raise OssError("NoSuchKey", extras={"Key": key})
+            raise ErrorReply("NoSuchKey", extras={"Key": key})
         if version.delete_marker:
             marker = {"x-oss-delete-marker": "true", "x-oss-version-id": version.version_id}
-            raise OssError("NoSuchKey", extras={"Key": key}, headers=marker)
+            raise ErrorReply("NoSuchKey", extras={"Key": key}, headers=marker)
         return version
     version = ctx.store.version(bucket.name, key, version_id)
     if version is None:
-        raise OssError("NoSuchVersion", extras={"Key": key, "VersionId": version_id})
+        raise ErrorReply("NoSuchVersion", extras={"Key": key, "VersionId": version_id})
     if version.delete_marker:
         headers = {"x-oss-delete-marker": "true", "x-oss-version-id": version_id, "Allow": "DELETE"}
-        raise OssError("MethodNotAllowed", extras={"Method": "GET", "ResourceType": "DeleteMarker"}, headers=headers)
+        raise ErrorReply("MethodNotAllowed", extras={"Method": "GET", "ResourceType": "DeleteMarker"}, headers=headers)
     return version
 
 
@@ -65,12 +65,12 @@ def resolve_link(ctx: Context, bucket: Bucket, link: ObjectVersion, hops: int = 
     target = ctx.store.current(bucket.name, link.target or "")
     if target is None or target.delete_marker:
         if ctx.quirks.has("missing-target-as-no-such-key"):
-            raise OssError("NoSuchKey", extras={"Key": link.target or ""})
-        raise OssError("SymlinkTargetNotExist", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
+            raise ErrorReply("NoSuchKey", extras={"Key": link.target or ""})
+        raise ErrorReply("SymlinkTargetNotExist", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
     if target.is_link:
         if ctx.quirks.has("chained-links-followed") and hops < 8:
             return resolve_link(ctx, bucket, target, hops + 1)
-        raise OssError("InvalidTargetType", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
+        raise ErrorReply("InvalidTargetType", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
     return target
 
 
@@ -82,8 +82,8 @@ def check_anonymous_read(ctx: Context, request: Request, bucket: Bucket, version
     acl = bucket.acl if inherits or version is None else version.acl
     if acl not in PUBLIC_READ_ACLS:
         if ctx.quirks.has("anonymous-denied-as-404"):
-            raise OssError("NoSuchKey", extras={"Key": request.key or ""})
-        raise OssError("AccessDenied")
+            raise ErrorReply("NoSuchKey", extras={"Key": request.key or ""})
+        raise ErrorReply("AccessDenied")
 
 
 def object_headers(bucket: Bucket, shown: ObjectVersion, content: ObjectVersion) -> dict[str, str]:
@@ -140,7 +140,7 @@ def _locate(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion, Obje
         return bucket, shown, shown
     try:
         content = resolve_link(ctx, bucket, shown)
-    except OssError:
+    except ErrorReply:
         check_anonymous_read(ctx, request, bucket, None)  # likewise for a missing or unusable target
         raise
     check_anonymous_read(ctx, request, bucket, content)  # the stricter of link and target wins
@@ -152,7 +152,7 @@ def read_object(ctx: Context, request: Request) -> Response:
     head = request.method == "HEAD"
     bucket, shown, content = _locate(ctx, request)
     if content.needs_restore() and not head:  # HEAD of an unrestored Archive object succeeds [choice]
-        raise OssError("InvalidObjectState", extras={"Key": shown.key})
+        raise ErrorReply("InvalidObjectState", extras={"Key": shown.key})
     headers = object_headers(bucket, shown, content)
     restore = restore_header(ctx, shown)
     if restore is not None:
@@ -196,14 +196,14 @@ def _byte_range(ctx: Context, request: Request, shown: ObjectVersion, size: int)
         return None
     first = (value or "").partition("=")[2].partition("-")[0].strip()
     if ctx.quirks.has("range-past-end-416") and first.isdigit() and int(first) >= size:
-        raise OssError("InvalidRange", extras={"RangeRequested": value or "", "ActualObjectSize": str(size)})
+        raise ErrorReply("InvalidRange", extras={"RangeRequested": value or "", "ActualObjectSize": str(size)})
     standard = (request.header("x-oss-range-behavior") or "").lower() == "standard"
     if ctx.quirks.has("range-behavior-ignored"):
         standard = False
     if not standard and ctx.quirks.has("range-end-truncated"):  # RFC 7233 for an end past the object
         try:
             return parse_range(value, size, standard=True)
-        except OssError:
+        except ErrorReply:
             return None
     return parse_range(value, size, standard)
 
@@ -228,7 +228,7 @@ def _clone_headers(
 def get_object_meta(ctx: Context, request: Request) -> Response:
     """HEAD ?objectMeta: the addressed object itself, never the link's target (docs/oss-facts.md §3.3)."""
     if ctx.quirks.has("objectmeta-not-implemented"):
-        raise OssError("NotImplemented")
+        raise ErrorReply("NotImplemented")
     bucket, shown = addressed(ctx, request)
     described = shown
     if ctx.quirks.has("objectmeta-follows-link"):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, unquote_plus, unquote_to_bytes, urlsplit
 
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
 from conformance.server.quirks import NO_QUIRKS, Quirks
 
 
@@ -29,7 +29,7 @@ class Request:
     body: bytes = b""
     host: str = ""
     anonymous: bool = True  # cleared by auth when a valid signature was presented
-    key_error: OssError | None = None  # a key that could not be decoded; raised when the key is needed
+    key_error: ErrorReply | None = None  # a key that could not be decoded; raised when the key is needed
     stored_key: str | None = None  # quirk encoded-slash-kept: the name used once the signature is checked
 
     def header(self, name: str, default: str | None = None) -> str | None:
@@ -99,7 +99,7 @@ def decode_key(raw_key: str) -> str:
     try:
         return unquote_to_bytes(raw_key).decode("utf-8")
     except UnicodeDecodeError:
-        raise OssError(
+        raise ErrorReply(
             "InvalidObjectName", "The Length of Object name must be less than 1024", ec="0016-00000002"
         ) from None
 
@@ -122,7 +122,7 @@ def build_request(
             request.key = _decode_key_with_quirks(raw_key, quirks)
             if quirks.has("encoded-slash-kept"):  # the name stored; the signature still covers the decoded key
                 request.stored_key = "%2F".join(decode_key(part) for part in re.split("%2[fF]", raw_key))
-        except OssError as error:
+        except ErrorReply as error:
             request.key, request.key_error = "", error
     return request
 
@@ -130,7 +130,7 @@ def build_request(
 def _decode_key_with_quirks(raw_key: str, quirks: Quirks) -> str:
     key = decode_key(raw_key)
     if quirks.has("control-characters-rejected") and any(ord(c) < 0x20 for c in key):
-        raise OssError("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
+        raise ErrorReply("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
     if quirks.has("names-normalized") and key:
         key = posixpath.normpath(key) if key[0] not in "/\\" else key  # a leading separator is refused as OSS does
     return key

@@ -24,7 +24,7 @@ from conformance.server import (
     writes,
 )
 from conformance.server.context import Context
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
 from conformance.server.request import Request, Response
 
 Operation = Callable[[Context, Request], Response]
@@ -107,11 +107,11 @@ def _pick(routes: Routes, request: Request, unsupported: frozenset[str]) -> Oper
         if subresource is not None and request.has(subresource):
             return operation
     if any(request.has(name) for name in unsupported):
-        raise OssError("NotImplemented")
+        raise ErrorReply("NotImplemented")
     for subresource, operation in routes.get(request.method, []):
         if subresource is None:
             return operation
-    raise OssError("NotImplemented", extras={"Method": request.method})
+    raise ErrorReply("NotImplemented", extras={"Method": request.method})
 
 
 def _routes(request: Request) -> Routes:
@@ -136,5 +136,5 @@ def dispatch(ctx: Context, request: Request) -> Response:
     unsupported = UNSUPPORTED | (BUCKET_UNSUPPORTED if routes is BUCKET_ROUTES else frozenset())
     operation = _pick(routes, request, unsupported)
     if request.anonymous and operation not in ANONYMOUS_OPERATIONS:
-        raise OssError("AccessDenied", "Anonymous access is forbidden for this operation.")
+        raise ErrorReply("AccessDenied", "Anonymous access is forbidden for this operation.")
     return operation(ctx, request)

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from conformance.server.attributes import OBJECT_ACLS, check_tags, object_acl
 from conformance.server.context import Context
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
 from conformance.server.model import Bucket, ObjectVersion
 from conformance.server.reads import require_key, resolve_link, select_version, version_headers
 from conformance.server.request import Request, Response
@@ -41,7 +41,7 @@ def _target_or_missing(ctx: Context, request: Request, missing_ok: bool) -> tupl
     """`_target`, except that a quirk (`missing_ok`) makes a missing key None instead of 404 NoSuchKey."""
     try:
         return _target(ctx, request)
-    except OssError as error:
+    except ErrorReply as error:
         if error.code != "NoSuchKey" or not missing_ok:
             raise
         return ctx.store.bucket(request.bucket or ""), None
@@ -72,7 +72,7 @@ def put_object_acl(ctx: Context, request: Request) -> Response:
         return Response(200, {})
     value = request.header("x-oss-object-acl")
     if value is None:
-        raise OssError("MissingArgument", "Missing x-oss-object-acl.", extras={"ArgumentName": "x-oss-object-acl"})
+        raise ErrorReply("MissingArgument", "Missing x-oss-object-acl.", extras={"ArgumentName": "x-oss-object-acl"})
     if ctx.quirks.has("acl-invalid-ignored") and value not in OBJECT_ACLS:
         return Response(200, version_headers(bucket, version))
     if ctx.quirks.has("acl-follows-link"):
@@ -90,12 +90,12 @@ def put_object_acl(ctx: Context, request: Request) -> Response:
 def _parse_tagging(ctx: Context, body: bytes) -> Tags:
     root = root_named(body, "Tagging")
     if root is None:
-        raise OssError("MalformedXML")
+        raise ErrorReply("MalformedXML")
     pairs = []
     for tag in root.findall("TagSet/Tag"):
         key, value = child_text(tag, "Key"), child_text(tag, "Value")
         if key is None:
-            raise OssError("MalformedXML")
+            raise ErrorReply("MalformedXML")
         pairs.append((key, value or ""))
     limits, characters = not ctx.quirks.has("tagging-limits-unchecked"), not ctx.quirks.has("tagging-chars-unchecked")
     tags = check_tags(pairs, limits, characters)
@@ -109,7 +109,7 @@ def get_object_tagging(ctx: Context, request: Request) -> Response:
     if version is None:
         return xml_reply("Tagging", [element("TagSet", [])])
     if not version.tags and ctx.quirks.has("tagging-empty-404"):
-        raise OssError("NoSuchKey", extras={"Key": version.key})
+        raise ErrorReply("NoSuchKey", extras={"Key": version.key})
     tags = [element("Tag", [element("Key", k), element("Value", v)]) for k, v in version.tags]
     return xml_reply("Tagging", [element("TagSet", tags)], version_headers(bucket, version))
 

@@ -24,7 +24,7 @@ from conformance.server.attributes import (
     read_attributes,
 )
 from conformance.server.context import Context
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
 from conformance.server.model import NORMAL, SYMLINK, Bucket, ObjectVersion, link_etag
 from conformance.server.reads import addressed, require_key, version_headers
 from conformance.server.request import Request, Response
@@ -37,7 +37,7 @@ TARGET_HEADER = "x-oss-symlink-target"
 
 def _check_implemented(ctx: Context) -> None:
     if ctx.quirks.has("symlink-not-implemented"):
-        raise OssError("NotImplemented", "PutSymlink and GetSymlink are not implemented.")
+        raise ErrorReply("NotImplemented", "PutSymlink and GetSymlink are not implemented.")
 
 
 def decode_target(ctx: Context, raw: str) -> str:
@@ -67,7 +67,7 @@ def _link_key(ctx: Context, request: Request) -> str:
 def _check_body_digest(ctx: Context, request: Request) -> None:
     """Content-MD5 of the empty body is fine: the Python V2 SDK sends it on both operations."""
     if ctx.quirks.has("empty-body-content-md5-refused") and request.header("content-md5") is not None:
-        raise OssError("InvalidDigest", extras={"Content-MD5": request.header("content-md5") or ""})
+        raise ErrorReply("InvalidDigest", extras={"Content-MD5": request.header("content-md5") or ""})
     check_content_md5(request, request.body)
 
 
@@ -109,7 +109,7 @@ def put_symlink(ctx: Context, request: Request) -> Response:
     if raw_target is None and ctx.quirks.has("missing-target-header-accepted"):
         raw_target = ""
     if raw_target is None:
-        raise OssError(
+        raise ErrorReply(
             "MissingArgument",
             "PutSymlink request is missing the x-oss-symlink-target header.",
             ec="0043-00000001",
@@ -117,7 +117,7 @@ def put_symlink(ctx: Context, request: Request) -> Response:
         )
     target = decode_target(ctx, raw_target)  # deliberately no existence/type/name check (docs/oss-facts.md §1.6)
     if ctx.quirks.has("target-checked-at-create") and bucket.live(target) is None:
-        raise OssError("SymlinkTargetNotExist", extras={"Key": key, "SymlinkTarget": target})
+        raise ErrorReply("SymlinkTargetNotExist", extras={"Key": key, "SymlinkTarget": target})
     attributes = _link_attributes(ctx, request, bucket)
     _check_body_digest(ctx, request)
     link = ObjectVersion(key, object_type=SYMLINK, target=target, etag=link_etag(target), **attributes.version_fields())
@@ -131,10 +131,10 @@ def get_symlink(ctx: Context, request: Request) -> Response:
     _check_implemented(ctx)
     _check_body_digest(ctx, request)
     if ctx.quirks.has("symlink-stored-as-object"):
-        raise OssError("NoSuchKey", extras={"Key": request.key or ""})
+        raise ErrorReply("NoSuchKey", extras={"Key": request.key or ""})
     bucket, link = addressed(ctx, request)
     if not link.is_link:
-        raise OssError("NotSymlink", extras={"Key": link.key})
+        raise ErrorReply("NotSymlink", extras={"Key": link.key})
     headers = {
         TARGET_HEADER: encode_target(ctx, link.target or ""),
         "ETag": link.etag,

@@ -21,7 +21,7 @@ from conformance.server.attributes import (
     read_attributes,
 )
 from conformance.server.context import Context
-from conformance.server.errors import OssError, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument
 from conformance.server.model import Bucket, ObjectVersion, content_digest
 from conformance.server.reads import require_key, version_headers
 from conformance.server.request import Request, Response, parse_query
@@ -36,7 +36,7 @@ def check_content_md5(request: Request, data: bytes) -> None:
     except (binascii.Error, ValueError):
         digest = b""
     if digest != hashlib.md5(data).digest():
-        raise OssError("InvalidDigest", extras={"Content-MD5": value})
+        raise ErrorReply("InvalidDigest", extras={"Content-MD5": value})
 
 
 def forbids_overwrite(ctx: Context, attributes: Attributes, request: Request | None = None) -> bool:

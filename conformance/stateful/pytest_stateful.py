@@ -26,7 +26,7 @@ from ..plugin import PROFILE_KEY, RUN_ID_KEY
 from ..profile import Profile, ProfileError, load
 from ..strategies import stateful_shards
 from . import steps
-from .machine import Context, Shard, Side
+from .machine import MachineContext, Shard, Side
 
 COMPARE_KEY = pytest.StashKey[Profile | None]()
 
@@ -127,7 +127,7 @@ def stateful_compare(request: pytest.FixtureRequest, oss_harness: Harness) -> It
 
 
 @contextmanager
-def embedded(*quirk_sets: tuple[str, ...], label: str = "stateful") -> Iterator[Context]:
+def embedded(*quirk_sets: tuple[str, ...], label: str = "stateful") -> Iterator[MachineContext]:
     """One embedded server per quirk set (the first is the server under test), sharing one run namespace;
     for running the machine outside pytest (the catch table, the project's tests)."""
     run_id = new_run_id()
@@ -141,14 +141,14 @@ def embedded(*quirk_sets: tuple[str, ...], label: str = "stateful") -> Iterator[
         yield context_for(harnesses)
 
 
-def context_for(harnesses: list[Harness], absent: dict[str, str] | None = None) -> Context:
+def context_for(harnesses: list[Harness], absent: dict[str, str] | None = None) -> MachineContext:
     """The machine's context for one server, or two in differential mode (also used without pytest)."""
     names = ["server under test", *(f"compare server ({_describe(h.profile)})" for h in harnesses[1:])]
     sides = []
     for name, harness in zip(names, harnesses, strict=True):
         transcript = Transcript(harness.transcript.redactor, limit=10_000)
         sides.append(Side(name, harness.client("plain", transcript=transcript), transcript))
-    return Context(
+    return MachineContext(
         sides=sides,
         fresh_prefix=lambda: harnesses[0].namespace.key("stateful"),
         supports=lambda capability: all(h.profile.supports(capability) for h in harnesses),
@@ -163,13 +163,15 @@ def stateful_absent() -> dict[str, str]:
 
 
 @pytest.fixture
-def stateful_context(oss_harness: Harness, stateful_absent: dict[str, str]) -> Context:
+def stateful_context(oss_harness: Harness, stateful_absent: dict[str, str]) -> MachineContext:
     """The server under test alone: its answers against the model."""
     return context_for([oss_harness], stateful_absent)
 
 
 @pytest.fixture
-def stateful_pair(oss_harness: Harness, stateful_compare: Harness | None, stateful_absent: dict[str, str]) -> Context:
+def stateful_pair(
+    oss_harness: Harness, stateful_compare: Harness | None, stateful_absent: dict[str, str]
+) -> MachineContext:
     """Both servers of differential mode; outside it the differential test is not applicable."""
     if stateful_compare is None:
         raise NotApplicable("differential mode needs --compare-endpoint, --compare-profile or --compare-quirk")
