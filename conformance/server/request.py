@@ -13,8 +13,9 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import unquote, unquote_plus, unquote_to_bytes, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+from conformance.client.signing import split_query
 from conformance.server.errors import ErrorReply
 from conformance.server.quirks import NO_QUIRKS, Quirks
 
@@ -51,15 +52,6 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     content_length: int | None = None  # set when no body is sent (HEAD): the length a GET would carry
-
-
-def parse_query(raw: str) -> list[tuple[str, str]]:
-    pairs = []
-    for piece in raw.split("&"):
-        if piece:
-            name, _, value = piece.partition("=")
-            pairs.append((unquote_plus(name), unquote_plus(value)))
-    return pairs
 
 
 def host_name(host: str) -> str:
@@ -114,7 +106,7 @@ def build_request(
 ) -> Request:
     host = headers.get("host", "")
     query, bucket, raw_key = split_target(host, target, is_bucket)
-    request = Request(method, bucket, None, parse_query(query), headers, body, host)
+    request = Request(method, bucket, None, split_query(query), headers, body, host)
     if quirks.has("get-symlink-equals-ignored") and method == "GET" and "symlink=" in query.split("&"):
         request.query = [(name, value) for name, value in request.query if name != "symlink"]
     if raw_key is not None:

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from urllib.parse import unquote_plus
 
+from conformance.client.signing import split_query
 from conformance.server import tagging
 from conformance.server.attributes import (
     OBJECT_CLASSES,
@@ -24,7 +25,7 @@ from conformance.server.context import Context
 from conformance.server.errors import ErrorReply, invalid_argument
 from conformance.server.model import Bucket, ObjectVersion, content_digest
 from conformance.server.reads import require_key, version_headers
-from conformance.server.request import Request, Response, parse_query
+from conformance.server.request import Request, Response
 
 
 def check_content_md5(request: Request, data: bytes) -> None:
@@ -116,5 +117,5 @@ def parse_copy_source(value: str, decode: Callable[[str], str] = unquote_plus) -
         raise invalid_argument(
             "Copy Source must mention the source bucket and key.", name="x-oss-copy-source", value=value
         )
-    version_id = dict(parse_query(query)).get("versionId")
+    version_id = dict(split_query(query)).get("versionId")
     return bucket, decode(raw_key), version_id
