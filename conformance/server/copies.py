@@ -132,13 +132,11 @@ def copy_object(ctx: Context, request: Request) -> Response:
     version = _copy_of(ctx, key, source, _copied_fields(ctx, request, source, attributes))
     stored = ctx.store.write(bucket.name, version, overwrite_guard(forbids_overwrite(ctx, attributes)))
     headers = version_headers(bucket, stored)
-    if not stored.is_link and not ctx.quirks.has("copy-without-crc64"):  # the SDKs check it when present
+    if not stored.is_link:  # the SDKs check it when present
         headers["x-oss-hash-crc64ecma"] = str(stored.crc64)
     if source_bucket.versioning:
         headers["x-oss-copy-source-version-id"] = source.version_id
     body = xml_document(
         "CopyObjectResult", [element("ETag", stored.etag), element("LastModified", iso8601(stored.last_modified))]
     )
-    if ctx.quirks.has("copy-result-empty"):
-        body = b""
     return Response(200, {**headers, "Content-Type": "application/xml"}, body)

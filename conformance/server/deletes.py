@@ -48,8 +48,7 @@ def delete_object(ctx: Context, request: Request) -> Response:
     if ctx.quirks.has("delete-missing-404") and (current is None or current.delete_marker):
         raise ErrorReply("NoSuchKey", extras={"Key": key})
     deleted = ctx.store.delete(bucket.name, key, version_id, guard=check_mutable)
-    status = 200 if ctx.quirks.has("delete-returns-200") else 204
-    return Response(status, {} if no_marker else _delete_headers(deleted))
+    return Response(204, {} if no_marker else _delete_headers(deleted))
 
 
 def _requested_objects(ctx: Context, request: Request) -> tuple[bool, list[tuple[str, str | None]]]:

@@ -18,7 +18,8 @@ from conformance.server.auth import authenticate
 from conformance.server.context import Context
 from conformance.server.errors import ErrorReply, error_xml
 from conformance.server.listing import lists_missing_bucket
-from conformance.server.request import Response, build_request
+from conformance.server.reply_filters import filter_error, filter_reply
+from conformance.server.request import Request, Response, build_request
 from conformance.server.router import creates_bucket, dispatch
 from conformance.server.xmlutil import http_date
 
@@ -32,14 +33,7 @@ def _as_utf8(value: str) -> str:
 
 
 def error_response(ctx: Context, error: ErrorReply, request_id: str, host: str, head: bool) -> Response:
-    if ctx.quirks.has("not-found-generic") and error.code in ("NoSuchKey", "NoSuchBucket"):
-        error.code = "NotFound"
-    if ctx.quirks.has("no-such-upload-generic") and error.code == "NoSuchUpload":
-        error.code = "NoSuchKey"
-    if ctx.quirks.has("no-such-bucket-as-no-such-key") and error.code == "NoSuchBucket":
-        error.code = "NoSuchKey"
-    if ctx.quirks.has("bad-request-generic") and error.status == 400:
-        error.code = "BadRequest"
+    filter_error(ctx, error)
     body = error_xml(error, request_id, host)
     headers = {"Content-Type": "application/xml", "x-oss-ec": error.ec or "", **error.headers}
     if ctx.quirks.has("error-body-not-xml"):
@@ -51,16 +45,6 @@ def error_response(ctx: Context, error: ErrorReply, request_id: str, host: str, 
             headers["x-oss-err"] = base64.b64encode(body).decode()
         return Response(error.status or 500, headers, b"", 0)
     return Response(error.status or 500, headers, body)
-
-
-def clone_reply_headers(ctx: Context, headers: dict[str, str], status: int) -> None:
-    """Reply-header mistakes of clones (quirks); a no-op when none is enabled."""
-    if ctx.quirks.has("request-id-missing-on-errors") and status >= 400:
-        headers.pop("x-oss-request-id", None)
-    if ctx.quirks.has("etag-lowercase") and "ETag" in headers:
-        headers["ETag"] = headers["ETag"].lower()
-    if ctx.quirks.has("etag-unquoted") and "ETag" in headers:
-        headers["ETag"] = headers["ETag"].strip('"')
 
 
 class OssRequestHandler(BaseHTTPRequestHandler):
@@ -118,6 +102,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         request_id = ctx.next_request_id()
         headers = self._lower_headers()
         head = self.command == "HEAD"
+        request = None
         try:
             request = build_request(self.command, self.path, headers, b"", ctx.store.has_bucket, ctx.quirks)
             missing = request.bucket and not ctx.store.has_bucket(request.bucket)
@@ -138,7 +123,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         except Exception:  # a server bug must still produce a well-formed reply
             traceback.print_exc(file=sys.stderr)
             response = error_response(ctx, ErrorReply("InternalError"), request_id, headers.get("host", ""), head)
-        self._send(response, request_id, head)
+        self._send(response, request_id, head, request)
 
     _body_done = False
 
@@ -166,9 +151,8 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             return
         self._send(response, request_id, getattr(self, "command", "") == "HEAD")
 
-    def _send(self, response: Response, request_id: str, head: bool) -> None:
+    def _send(self, response: Response, request_id: str, head: bool, request: Request | None = None) -> None:
         length = response.content_length if response.content_length is not None else len(response.body)
-        lines = [f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}"]
         common = {
             "Server": "AliyunOSS",
             "Date": http_date(),
@@ -176,16 +160,17 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             "Connection": "close" if self.close_connection else "keep-alive",
             "x-oss-request-id": request_id,
         }
-        headers = {**common, **response.headers}
-        clone_reply_headers(self.server.context, headers, response.status)
-        lines += [f"{name}: {value}" for name, value in headers.items()]
+        reply = Response(response.status, {**common, **response.headers}, response.body)
+        filter_reply(self.server.context, request, reply)
+        lines = [f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}"]
+        lines += [f"{name}: {value}" for name, value in reply.headers.items()]
         payload = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
         try:
-            self.wfile.write(payload if head else payload + response.body)
+            self.wfile.write(payload if head else payload + reply.body)
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        self.log_request(response.status, length)
+        self.log_request(reply.status, length)
 
 
 class OssHTTPServer(ThreadingHTTPServer):

@@ -1,8 +1,9 @@
 """Deliberate deviations ("quirks"), each modelled on a real clone's behaviour, so the suite can be shown
-able to fail. A quirk is one named entry here and one `if ctx.quirks.has("name"):` branch at the single place
-in the server where the behaviour lives. `breaks` lists the registry rule ids (conformance/rules/*.toml) it violates.
+able to fail. A quirk is one named entry here and one marked place in the server: a row of reply_filters.py
+when it only rewrites a reply (a header, the status, an error Code), else one `if ctx.quirks.has("name"):`
+branch where the behaviour lives. `breaks` lists the registry rule ids (conformance/rules/*.toml) it violates.
 
-To add one: add a Quirk to REGISTRY, then add its branch where the correct behaviour is implemented.
+To add one: add a Quirk to REGISTRY, then its filter row or its branch.
 """
 
 from __future__ import annotations

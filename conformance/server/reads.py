@@ -157,10 +157,8 @@ def read_object(ctx: Context, request: Request) -> Response:
     restore = restore_header(ctx, shown)
     if restore is not None:
         headers["x-oss-restore"] = restore
-    if ctx.quirks.has("tagging-count-missing"):
-        headers.pop("x-oss-tagging-count", None)
     last_modified = max(shown.last_modified, content.last_modified)
-    _clone_headers(ctx, headers, shown, content, head)
+    _clone_headers(ctx, headers, shown, content)
     if ctx.quirks.has("last-modified-from-link"):
         last_modified = shown.last_modified
         headers["Last-Modified"] = http_date(last_modified)
@@ -170,21 +168,19 @@ def read_object(ctx: Context, request: Request) -> Response:
     if not head and not ctx.quirks.has("response-overrides-ignored"):
         overrides = {header: request.param(param) for param, header in RESPONSE_OVERRIDES.items()}
         headers.update({header: value or "" for header, value in overrides.items() if value is not None})
-    if ctx.quirks.has("get-without-crc64") and not head:
-        del headers["x-oss-hash-crc64ecma"]
     byte_range = _byte_range(ctx, request, shown, content.size)
     if byte_range is None:
-        return _reply(ctx, 200, headers, content.data, head)
+        return _reply(200, headers, content.data, head)
     first, last = byte_range
     headers["Content-Range"] = f"bytes {first}-{last}/{content.size}"
-    return _reply(ctx, 206, headers, content.data[first : last + 1], head)
+    return _reply(206, headers, content.data[first : last + 1], head)
 
 
-def _reply(ctx: Context, status: int, headers: dict[str, str], body: bytes, head: bool) -> Response:
-    """GET sends the body; HEAD only its length (or 0 for clones that forget it)."""
+def _reply(status: int, headers: dict[str, str], body: bytes, head: bool) -> Response:
+    """GET sends the body; HEAD only its length."""
     if not head:
         return Response(status, headers, body)
-    return Response(status, headers, b"", 0 if ctx.quirks.has("head-content-length-zero") else len(body))
+    return Response(status, headers, b"", len(body))
 
 
 def _byte_range(ctx: Context, request: Request, shown: ObjectVersion, size: int) -> tuple[int, int] | None:
@@ -208,9 +204,7 @@ def _byte_range(ctx: Context, request: Request, shown: ObjectVersion, size: int)
     return parse_range(value, size, standard)
 
 
-def _clone_headers(
-    ctx: Context, headers: dict[str, str], shown: ObjectVersion, content: ObjectVersion, head: bool
-) -> None:
+def _clone_headers(ctx: Context, headers: dict[str, str], shown: ObjectVersion, content: ObjectVersion) -> None:
     """Header mistakes of clones reading through a link (quirks); a no-op when none is enabled."""
     if ctx.quirks.has("target-meta-leaked"):
         headers.update({name: value for name, value in content.meta.items() if name not in headers})
@@ -218,11 +212,6 @@ def _clone_headers(
         headers["Content-Type"] = content.content_type
     if ctx.quirks.has("object-type-from-target"):
         headers["x-oss-object-type"] = content.object_type
-    if ctx.quirks.has("head-drops-user-meta") and head:
-        for name in [name for name in headers if name.startswith("x-oss-meta-")]:
-            del headers[name]
-    if ctx.quirks.has("append-head-no-next-position") and head:
-        headers.pop("x-oss-next-append-position", None)
 
 
 def get_object_meta(ctx: Context, request: Request) -> Response:
@@ -238,8 +227,7 @@ def get_object_meta(ctx: Context, request: Request) -> Response:
         "Last-Modified": http_date(described.last_modified),
         **version_headers(bucket, shown),
     }
-    size = 0 if ctx.quirks.has("objectmeta-size-zero") else stored_size(described)
-    return Response(200, headers, b"", size)
+    return Response(200, headers, b"", stored_size(described))
 
 
 def stored_size(version: ObjectVersion) -> int:

@@ -32,6 +32,7 @@ class Request:
     anonymous: bool = True  # cleared by auth when a valid signature was presented
     key_error: ErrorReply | None = None  # a key that could not be decoded; raised when the key is needed
     stored_key: str | None = None  # quirk encoded-slash-kept: the name used once the signature is checked
+    operation: Callable | None = None  # the handler that answers it (set by the router; reply filters read it)
 
     def header(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name.lower(), default)

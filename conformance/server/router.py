@@ -32,9 +32,9 @@ Routes = dict[str, list[tuple[str | None, Operation]]]
 
 
 def put_or_copy(ctx: Context, request: Request) -> Response:
-    if request.header("x-oss-copy-source") is not None:
-        return copies.copy_object(ctx, request)
-    return writes.put_object(ctx, request)
+    copying = request.header("x-oss-copy-source") is not None
+    request.operation = copies.copy_object if copying else writes.put_object
+    return request.operation(ctx, request)
 
 
 OBJECT_ROUTES: Routes = {
@@ -137,4 +137,5 @@ def dispatch(ctx: Context, request: Request) -> Response:
     operation = _pick(routes, request, unsupported)
     if request.anonymous and operation not in ANONYMOUS_OPERATIONS:
         raise ErrorReply("AccessDenied", "Anonymous access is forbidden for this operation.")
+    request.operation = operation
     return operation(ctx, request)

@@ -98,10 +98,7 @@ def put_object(ctx: Context, request: Request) -> Response:
         key, data=request.body, etag=etag, content_md5=md5, crc64=crc, **attributes.version_fields()
     )
     stored = ctx.store.write(bucket.name, version, overwrite_guard(forbids_overwrite(ctx, attributes, request)))
-    headers = write_headers(bucket, stored)
-    if ctx.quirks.has("put-without-crc64"):
-        del headers["x-oss-hash-crc64ecma"]
-    return Response(200, headers)
+    return Response(200, write_headers(bucket, stored))
 
 
 # ---------------------------------------------------------------- copy source (CopyObject, UploadPartCopy)
