@@ -13,10 +13,10 @@ from conformance.server.attributes import check_mutable, read_attributes
 from conformance.server.context import Context
 from conformance.server.crc64 import crc64_ecma
 from conformance.server.errors import ErrorReply, invalid_argument
+from conformance.server.lookups import bucket_of, require_key
 from conformance.server.model import APPENDABLE, NORMAL, Bucket, ObjectVersion, content_digest
-from conformance.server.reads import require_key
 from conformance.server.request import Request, Response
-from conformance.server.writes import check_content_md5, write_headers
+from conformance.server.write_support import check_content_md5, write_headers
 
 
 def _append_position(ctx: Context, request: Request) -> int:
@@ -99,7 +99,7 @@ def _extend(ctx: Context, request: Request, bucket: Bucket, key: str, position: 
 
 def append_object(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     position = _append_position(ctx, request)
     check_content_md5(request, request.body)
     current = ctx.store.current(bucket.name, key)

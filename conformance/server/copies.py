@@ -20,10 +20,10 @@ from conformance.server.attributes import (
 from conformance.server.conditions import check_conditions
 from conformance.server.context import Context
 from conformance.server.errors import ErrorReply, invalid_argument
+from conformance.server.lookups import bucket_of, require_key, resolve_link, select_version, version_headers
 from conformance.server.model import NORMAL, SYMLINK, Bucket, ObjectVersion, content_digest, link_etag
-from conformance.server.reads import require_key, resolve_link, select_version, version_headers
 from conformance.server.request import Request, Response
-from conformance.server.writes import forbids_overwrite, parse_copy_source
+from conformance.server.write_support import forbids_overwrite, parse_copy_source
 from conformance.server.xmlutil import element, iso8601, parse_http_date, xml_document
 
 # Directive spellings the pages give (a case-sensitive clone takes only these); OSS takes any case (§24.2).
@@ -121,7 +121,7 @@ def _attributes(ctx: Context, request: Request, bucket: Bucket, source: ObjectVe
 
 def copy_object(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     source_bucket, source = _source(ctx, request, bucket)
     if ctx.quirks.has("copy-self-refused") and (source_bucket.name, source.key) == (bucket.name, key):
         raise ErrorReply("InvalidRequest", "This copy request is illegal: it copies an object onto itself.")

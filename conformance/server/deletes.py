@@ -12,10 +12,10 @@ from urllib.parse import quote
 from conformance.server.attributes import check_mutable, immutable
 from conformance.server.context import Context
 from conformance.server.errors import ErrorReply
-from conformance.server.reads import require_key
+from conformance.server.lookups import bucket_of, require_key
 from conformance.server.request import Request, Response
 from conformance.server.storage import Deleted
-from conformance.server.writes import check_content_md5
+from conformance.server.write_support import check_content_md5
 from conformance.server.xmlutil import child_text, element, parse_xml, parse_xml_with_controls, xml_document
 
 MAX_DELETE_KEYS = 1000
@@ -32,7 +32,7 @@ def _delete_headers(deleted: Deleted) -> dict[str, str]:
 
 def delete_object(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     current = ctx.store.current(bucket.name, key)
     if ctx.quirks.has("delete-follows-link") and current is not None and current.is_link:
         key = current.target or key
@@ -78,7 +78,7 @@ def _deleted_entry(key: str, deleted: Deleted, encode: bool, version_requested: 
 
 
 def delete_multiple(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     if request.header("content-md5") is None:  # required by the API [choice of code: MissingArgument]
         raise ErrorReply("MissingArgument", "Missing Content-MD5.", extras={"ArgumentName": "Content-MD5"})
     if not ctx.quirks.has("batch-delete-md5-unchecked"):

@@ -19,12 +19,12 @@ from conformance.server.attributes import overwrite_guard, read_attributes
 from conformance.server.conditions import check_conditions, parse_range
 from conformance.server.context import Context
 from conformance.server.errors import ErrorReply, invalid_argument
+from conformance.server.lookups import bucket_of, require_key, select_version, version_headers
 from conformance.server.model import MULTIPART, ObjectVersion, Part, Upload, content_digest
-from conformance.server.reads import require_key, select_version, version_headers
+from conformance.server.replies import xml_reply
 from conformance.server.request import Request, Response
 from conformance.server.storage import new_upload_id
-from conformance.server.subresources import xml_reply
-from conformance.server.writes import check_content_md5, forbids_overwrite, parse_copy_source
+from conformance.server.write_support import check_content_md5, forbids_overwrite, parse_copy_source
 from conformance.server.xmlutil import child_text, element, iso8601, root_named
 
 MIN_PART_SIZE = 102400  # 100 KB, every part but the last
@@ -45,7 +45,7 @@ def name_element(tag: str, name: str, encode: bool) -> str:
 
 def initiate(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     if ctx.quirks.has("mpu-storage-class-unchecked"):
         request.headers.pop("x-oss-storage-class", None)
     attributes = read_attributes(request, bucket)
@@ -217,7 +217,7 @@ def _complete_all(ctx: Context, request: Request) -> bool:
 
 def complete(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     upload_id = request.param("uploadId") or ""
     check_content_md5(request, request.body)
     attributes = read_attributes(request, bucket)
@@ -274,7 +274,7 @@ def _page_size(request: Request) -> int:
 
 def list_parts(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     upload = ctx.store.upload(bucket.name, key, request.param("uploadId") or "")
     marker_text = request.param("part-number-marker") or "0"
     marker = int(marker_text) if marker_text.isdigit() else 0

@@ -14,8 +14,8 @@ from dataclasses import replace
 
 from conformance.server.context import Context
 from conformance.server.errors import ErrorReply, invalid_argument
+from conformance.server.lookups import bucket_of, require_key, select_version, version_headers
 from conformance.server.model import ARCHIVE_CLASSES, RESTORED, RESTORING, ObjectVersion
-from conformance.server.reads import require_key, select_version, version_headers
 from conformance.server.request import Request, Response
 from conformance.server.xmlutil import child_text, root_named
 
@@ -55,7 +55,7 @@ def parse_request(body: bytes, storage_class: str, checked: bool = True) -> tupl
 
 def _addressed(ctx: Context, request: Request) -> ObjectVersion:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     try:
         return select_version(ctx, bucket, key, request.param("versionId"))
     except ErrorReply as error:
@@ -79,7 +79,7 @@ def restore_object(ctx: Context, request: Request) -> Response:
     if not _restorable(ctx, version):
         raise ErrorReply("OperationNotSupported", extras={"Key": version.key})
     days, tier = parse_request(request.body, version.storage_class, not ctx.quirks.has("restore-body-unchecked"))
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     started: list[bool] = []
 
     def transition(current: ObjectVersion) -> ObjectVersion:

@@ -10,31 +10,22 @@ from dataclasses import replace
 from conformance.server.attributes import OBJECT_ACLS, check_tags, object_acl
 from conformance.server.context import Context
 from conformance.server.errors import ErrorReply
+from conformance.server.lookups import bucket_of, require_key, resolve_link, select_version, version_headers
 from conformance.server.model import Bucket, ObjectVersion
-from conformance.server.reads import require_key, resolve_link, select_version, version_headers
+from conformance.server.replies import acl_policy, xml_reply
 from conformance.server.request import Request, Response
 from conformance.server.tagging import Tags
-from conformance.server.xmlutil import child_text, element, root_named, xml_document
-
-OWNER_ID = "1000000000000000"
-
-
-def owner_element(owner_id: str = OWNER_ID) -> str:
-    return element("Owner", [element("ID", owner_id), element("DisplayName", owner_id)])
+from conformance.server.xmlutil import child_text, element, root_named
 
 
 def _target(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion]:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     return bucket, select_version(ctx, bucket, key, request.param("versionId"))
 
 
 def _update(ctx: Context, bucket: Bucket, version: ObjectVersion, **changes: object) -> ObjectVersion:
     return ctx.store.update(bucket.name, version.key, version.version_id, lambda v: replace(v, **changes))
-
-
-def xml_reply(root: str, children: list[str], headers: dict[str, str] | None = None) -> Response:
-    return Response(200, {"Content-Type": "application/xml", **(headers or {})}, xml_document(root, children))
 
 
 def _target_or_missing(ctx: Context, request: Request, missing_ok: bool) -> tuple[Bucket, ObjectVersion | None]:
@@ -44,15 +35,10 @@ def _target_or_missing(ctx: Context, request: Request, missing_ok: bool) -> tupl
     except ErrorReply as error:
         if error.code != "NoSuchKey" or not missing_ok:
             raise
-        return ctx.store.bucket(request.bucket or ""), None
+        return bucket_of(ctx, request), None
 
 
 # ---------------------------------------------------------------- ACL (docs/oss-facts.md §28)
-
-
-def acl_policy(grant: str, flat: bool = False) -> list[str]:
-    grants = element("Grant", grant)
-    return [owner_element(), grants if flat else element("AccessControlList", [grants])]
 
 
 def get_object_acl(ctx: Context, request: Request) -> Response:

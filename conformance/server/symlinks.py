@@ -25,11 +25,11 @@ from conformance.server.attributes import (
 )
 from conformance.server.context import Context
 from conformance.server.errors import ErrorReply
+from conformance.server.lookups import addressed, bucket_of, require_key, version_headers
 from conformance.server.model import NORMAL, SYMLINK, Bucket, ObjectVersion, link_etag
-from conformance.server.reads import addressed, require_key, version_headers
 from conformance.server.request import Request, Response
 from conformance.server.storage import Guard
-from conformance.server.writes import check_content_md5, forbids_overwrite
+from conformance.server.write_support import check_content_md5, forbids_overwrite
 from conformance.server.xmlutil import http_date
 
 TARGET_HEADER = "x-oss-symlink-target"
@@ -104,7 +104,7 @@ def _link_guard(ctx: Context, forbid: bool) -> Guard:
 def put_symlink(ctx: Context, request: Request) -> Response:
     _check_implemented(ctx)
     key = _link_key(ctx, request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     raw_target = request.header(TARGET_HEADER)
     if raw_target is None and ctx.quirks.has("missing-target-header-accepted"):
         raw_target = ""
