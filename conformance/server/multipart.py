@@ -18,14 +18,14 @@ from urllib.parse import quote
 from conformance.server.attributes import overwrite_guard, read_attributes
 from conformance.server.conditions import check_conditions, parse_range
 from conformance.server.context import Context
-from conformance.server.errors import ErrorReply, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument, xml_body
 from conformance.server.lookups import bucket_of, require_key, select_version, version_headers
 from conformance.server.model import MULTIPART, ObjectVersion, Part, Upload, content_digest
 from conformance.server.replies import xml_reply
 from conformance.server.request import Request, Response
 from conformance.server.storage import new_upload_id
 from conformance.server.write_support import check_content_md5, forbids_overwrite, parse_copy_source
-from conformance.server.xmlutil import child_text, element, iso8601, root_named
+from conformance.server.xmlutil import child_text, element, iso8601
 
 MIN_PART_SIZE = 102400  # 100 KB, every part but the last
 MAX_PART_NUMBER = 10000
@@ -142,9 +142,7 @@ def upload_part_copy(ctx: Context, request: Request) -> Response:
 
 
 def _listed_parts(body: bytes) -> list[tuple[int, str]]:
-    root = root_named(body, "CompleteMultipartUpload")
-    if root is None:
-        raise ErrorReply("MalformedXML")
+    root = xml_body(body, "CompleteMultipartUpload")
     listed = []
     for node in root.findall("Part"):
         number, etag = child_text(node, "PartNumber"), child_text(node, "ETag")

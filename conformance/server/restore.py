@@ -13,11 +13,11 @@ import time
 from dataclasses import replace
 
 from conformance.server.context import Context
-from conformance.server.errors import ErrorReply, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument, xml_body
 from conformance.server.lookups import bucket_of, require_key, select_version, version_headers
 from conformance.server.model import ARCHIVE_CLASSES, RESTORED, RESTORING, ObjectVersion
 from conformance.server.request import Request, Response
-from conformance.server.xmlutil import child_text, root_named
+from conformance.server.xmlutil import child_text
 
 DAY = 86400.0
 TIERS = ("Expedited", "Standard", "Bulk")
@@ -39,9 +39,7 @@ def parse_request(body: bytes, storage_class: str, checked: bool = True) -> tupl
     """(days, tier) from an optional `<RestoreRequest>`; unchecked, it reads what it can and refuses nothing."""
     if not body.strip():
         return 1, None
-    root = root_named(body, "RestoreRequest")
-    if root is None:
-        raise ErrorReply("MalformedXML")
+    root = xml_body(body, "RestoreRequest")
     jobs = root.find("JobParameters")
     tier = root.findtext("JobParameters/Tier")
     if not checked:

@@ -9,13 +9,13 @@ from dataclasses import replace
 
 from conformance.server.attributes import OBJECT_ACLS, check_tags, object_acl
 from conformance.server.context import Context
-from conformance.server.errors import ErrorReply
+from conformance.server.errors import ErrorReply, xml_body
 from conformance.server.lookups import bucket_of, require_key, resolve_link, select_version, version_headers
 from conformance.server.model import Bucket, ObjectVersion
 from conformance.server.replies import acl_policy, xml_reply
 from conformance.server.request import Request, Response
 from conformance.server.tagging import Tags
-from conformance.server.xmlutil import child_text, element, root_named
+from conformance.server.xmlutil import child_text, element
 
 
 def _target(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion]:
@@ -74,9 +74,7 @@ def put_object_acl(ctx: Context, request: Request) -> Response:
 
 
 def _parse_tagging(ctx: Context, body: bytes) -> Tags:
-    root = root_named(body, "Tagging")
-    if root is None:
-        raise ErrorReply("MalformedXML")
+    root = xml_body(body, "Tagging")
     pairs = []
     for tag in root.findall("TagSet/Tag"):
         key, value = child_text(tag, "Key"), child_text(tag, "Value")
