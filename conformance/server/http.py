@@ -18,8 +18,8 @@ from conformance.server.auth import authenticate
 from conformance.server.context import Context
 from conformance.server.errors import ErrorReply, error_xml
 from conformance.server.listing import lists_missing_bucket
-from conformance.server.reply_filters import filter_error, filter_reply
 from conformance.server.request import Request, Response, build_request
+from conformance.server.rewrites import filter_error, filter_reply, filter_request
 from conformance.server.router import creates_bucket, dispatch
 from conformance.server.xmlutil import http_date
 
@@ -108,13 +108,9 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             missing = request.bucket and not ctx.store.has_bucket(request.bucket)
             if missing and not creates_bucket(request) and not lists_missing_bucket(ctx, request):
                 raise ErrorReply("NoSuchBucket", extras={"BucketName": request.bucket})  # before the key is judged
-            if ctx.quirks.has("signature-not-verified"):
-                request.anonymous = request.header("authorization") is None
-            else:
-                authenticate(request, ctx.credentials, quirks=ctx.quirks)  # from the headers: no body read yet
+            authenticate(request, ctx.credentials, quirks=ctx.quirks)  # from the headers: no body read yet
             request.body = self._body_for(request, headers)
-            if request.stored_key is not None:
-                request.key = request.stored_key
+            filter_request(ctx, request)
             response = dispatch(ctx, request)
         except ErrorReply as error:
             if not self._body_done:

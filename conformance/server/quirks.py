@@ -1,6 +1,6 @@
 """Deliberate deviations ("quirks"), each modelled on a real clone's behaviour, so the suite can be shown
-able to fail. A quirk is one named entry here and one marked place in the server: a row of reply_filters.py
-when it only rewrites a reply (a header, the status, an error Code), else one `if ctx.quirks.has("name"):`
+able to fail. A quirk is one named entry here and one marked place in the server: a row of rewrites.py
+when it only rewrites a request, an error Code or a reply, else one `if ctx.quirks.has("name"):`
 branch where the behaviour lives. `breaks` lists the registry rule ids (conformance/rules/*.toml) it violates.
 
 To add one: add a Quirk to REGISTRY, then its filter row or its branch.

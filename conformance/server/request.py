@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 import posixpath
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
@@ -31,7 +30,7 @@ class Request:
     host: str = ""
     anonymous: bool = True  # cleared by auth when a valid signature was presented
     key_error: ErrorReply | None = None  # a key that could not be decoded; raised when the key is needed
-    stored_key: str | None = None  # quirk encoded-slash-kept: the name used once the signature is checked
+    raw_key: str | None = None  # the key as the path carried it, before percent-decoding
     operation: Callable | None = None  # the handler that answers it (set by the router; reply filters read it)
 
     def header(self, name: str, default: str | None = None) -> str | None:
@@ -107,14 +106,12 @@ def build_request(
 ) -> Request:
     host = headers.get("host", "")
     query, bucket, raw_key = split_target(host, target, is_bucket)
-    request = Request(method, bucket, None, split_query(query), headers, body, host)
+    request = Request(method, bucket, None, split_query(query), headers, body, host, raw_key=raw_key)
     if quirks.has("get-symlink-equals-ignored") and method == "GET" and "symlink=" in query.split("&"):
         request.query = [(name, value) for name, value in request.query if name != "symlink"]
     if raw_key is not None:
         try:
             request.key = _decode_key_with_quirks(raw_key, quirks)
-            if quirks.has("encoded-slash-kept"):  # the name stored; the signature still covers the decoded key
-                request.stored_key = "%2F".join(decode_key(part) for part in re.split("%2[fF]", raw_key))
         except ErrorReply as error:
             request.key, request.key_error = "", error
     return request

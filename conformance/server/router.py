@@ -130,8 +130,6 @@ def creates_bucket(request: Request) -> bool:
 
 
 def dispatch(ctx: Context, request: Request) -> Response:
-    if ctx.quirks.has("symlink-query-ignored"):
-        request.query = [(name, value) for name, value in request.query if name != "symlink"]
     routes = _routes(request)
     unsupported = UNSUPPORTED | (BUCKET_UNSUPPORTED if routes is BUCKET_ROUTES else frozenset())
     operation = _pick(routes, request, unsupported)

@@ -1,22 +1,40 @@
-"""Quirks that only rewrite a reply, as one table of filters: the operation modules keep the correct path, and
-each of these quirks is its registry entry (quirks.py) plus one row here.
+"""Quirks that only rewrite a request, an error or a reply, as tables of filters: the operation modules keep the
+correct path, and each of these quirks is its registry entry (quirks.py) plus one row here.
 
-An error filter changes an error before it is rendered (its Code). A reply filter changes the finished reply
-(status, every header, body) of the operations it names, or of every reply when it names none. A filter runs
-only while its quirk is enabled.
+A request filter changes a request once its signature is checked, before it is dispatched. An error filter
+changes an error before it is rendered (its Code). A reply filter changes the finished reply (status, every
+header, body) of the operations it names, or of every reply when it names none. A filter runs only while its
+quirk is enabled.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from conformance.server import copies, deletes, reads, writes
 from conformance.server.context import Context
 from conformance.server.errors import ErrorReply
-from conformance.server.request import Request, Response
+from conformance.server.request import Request, Response, decode_key
 
 Change = Callable[[Response], None]
+
+
+def _keep_encoded_slash(request: Request) -> None:
+    """The name stored keeps `%2F` as text; the signature was checked over the decoded name."""
+    if request.raw_key is not None and request.key_error is None:
+        request.key = "%2F".join(decode_key(part) for part in re.split("%2[fF]", request.raw_key))
+
+
+def _ignore_symlink_query(request: Request) -> None:
+    request.query = [(name, value) for name, value in request.query if name != "symlink"]
+
+
+REQUEST_FILTERS: dict[str, Callable[[Request], None]] = {
+    "encoded-slash-kept": _keep_encoded_slash,
+    "symlink-query-ignored": _ignore_symlink_query,
+}
 
 
 def _recode(codes: frozenset[str], to: str) -> Callable[[ErrorReply], None]:
@@ -110,6 +128,12 @@ REPLY_FILTERS: dict[str, ReplyFilter] = {
     "copy-result-empty": ReplyFilter(_empty_body, (copies.copy_object,), statuses=frozenset({200})),
     "delete-returns-200": ReplyFilter(_status_200, (deletes.delete_object,), statuses=frozenset({204})),
 }
+
+
+def filter_request(ctx: Context, request: Request) -> None:
+    for name in ctx.quirks:
+        if name in REQUEST_FILTERS:
+            REQUEST_FILTERS[name](request)
 
 
 def filter_error(ctx: Context, error: ErrorReply) -> None:
