@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from hypothesis import Phase, settings
 
-from conformance import rules
+from conformance import reach, rules
 from conformance.outcomes import DEVIATIONS, Outcome
 from conformance.server.quirks import REGISTRY, quirk_name
 from conformance.usage import Parser
@@ -90,10 +90,14 @@ def pytest_collection_modifyitems(items: list) -> None:
 # ---------------------------------------------------------------- one run
 
 
-def suite_args(quirk: str | None, results: Path, fast: bool, hypothesis_profile: str) -> list[str]:
+def suite_args(
+    quirk: str | None, results: Path, fast: bool, hypothesis_profile: str, tests: Sequence[str] | None = None
+) -> list[str]:
+    """`tests` (ids from conformance.reach) runs only those tests; None runs the whole suite."""
     # --assert=plain: outcomes come from the suite's own checks, and rewriting every module costs each run
     # seconds where bytecode is not cached (PYTHONDONTWRITEBYTECODE)
-    args = ["--pyargs", "conformance", "-q", "-p", "no:cacheprovider", "-p", "conformance.mutants", "-n", "0"]
+    selection = ["--pyargs", "conformance"] if tests is None else list(tests)
+    args = [*selection, "-q", "-p", "no:cacheprovider", "-p", "conformance.mutants", "-n", "0"]
     args += ["--assert=plain"]
     args += ["--results", str(results), "--hypothesis-profile-name", hypothesis_profile]
     if quirk is not None:
@@ -160,16 +164,27 @@ def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: s
 
 
 class Forked:
-    """One run in a child forked from this process: the suite's libraries are already imported there."""
+    """One run in a child forked from this process: the suite's libraries are already imported there. `tests`
+    selects tests (None: all); `reach_file` makes it the recording clean run (conformance.reach)."""
 
-    def __init__(self, quirk: str | None, fast: bool, hypothesis_profile: str) -> None:
+    def __init__(
+        self,
+        quirk: str | None,
+        fast: bool,
+        hypothesis_profile: str,
+        tests: Sequence[str] | None = None,
+        reach_file: Path | None = None,
+    ) -> None:
         self.run = QuirkRun(quirk)
         self.scratch = tempfile.TemporaryDirectory(prefix="oss-mutant-")
         self.results = Path(self.scratch.name) / "results.json"
         self.output = Path(self.scratch.name) / "output.txt"
         self.started = time.monotonic()
-        args = suite_args(quirk, self.results, fast, hypothesis_profile)
+        args = suite_args(quirk, self.results, fast, hypothesis_profile, tests)
         env = _environment(quirk, fast)
+        if reach_file is not None:
+            args += ["-p", "conformance.reach"]
+            env[reach.REACH_ENV] = str(reach_file)
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns
             _child(args, env, self.scratch.name, self.output)
@@ -223,8 +238,10 @@ def run_all(
     hypothesis_profile: str = "ci",
     isolated: bool = False,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    selective: bool = True,
 ) -> tuple[QuirkRun, list[QuirkRun]]:
-    """The clean run and one run per quirk, at most `jobs` at a time; `progress(done, total)` after each."""
+    """The clean run and one run per quirk, at most `jobs` at a time; `progress(done, total)` after each.
+    Forked full runs are `selective`: a quirk's run has only the tests that reach it (conformance.reach)."""
     wanted = [None, *quirks]
     done: dict[str | None, QuirkRun] = {}
 
@@ -238,17 +255,44 @@ def run_all(
             list(pool.map(lambda q: finish(run_one(q, fast, timeout, hypothesis_profile)), wanted))
         return done[None], [done[q] for q in quirks]
     _preload()
-    pending, running = list(wanted), []
-    while pending or running:
-        while pending and len(running) < max(1, jobs):
-            running.append(Forked(pending.pop(0), fast, hypothesis_profile))
-        for child in list(running):
-            finished = child.poll(timeout)
-            if finished is not None:
-                running.remove(child)
-                finish(finished)
-        time.sleep(0.05)
+    if fast or not selective:
+        _run_forked([Forked(q, fast, hypothesis_profile) for q in wanted], jobs, timeout, finish)
+        return done[None], [done[q] for q in quirks]
+    with tempfile.TemporaryDirectory(prefix="oss-reach-") as scratch:
+        reach_file = Path(scratch) / "reach.json"
+        clean = _run_forked([Forked(None, False, hypothesis_profile, reach_file=reach_file)], 1, timeout, finish)[0]
+        found = json.loads(reach_file.read_text(encoding="utf-8")) if reach_file.exists() else None
+    if found is None:
+        clean.problem = clean.problem or "the clean run recorded no reach"
+        found = {"tests": {}, "everywhere": list(quirks)}
+    selected = {q: reach.tests_reaching(found, q) for q in quirks}
+    for quirk in [q for q in quirks if selected[q] == []]:  # no test reaches it: no run can catch it
+        finish(QuirkRun(quirk, tests=clean.tests))
+    children = (Forked(q, False, hypothesis_profile, selected[q]) for q in quirks if selected[q] != [])
+    _run_forked(children, jobs, timeout, finish)
     return done[None], [done[q] for q in quirks]
+
+
+def _run_forked(
+    children: Iterable[Forked], jobs: int, timeout: float, finish: Callable[[QuirkRun], QuirkRun]
+) -> list[QuirkRun]:
+    """Start the children lazily, at most `jobs` at a time; their runs in the order they finished."""
+    pending, running, finished = iter(children), [], []
+    more = True
+    while more or running:
+        while more and len(running) < max(1, jobs):
+            child = next(pending, None)
+            if child is None:
+                more = False
+            else:
+                running.append(child)
+        for child in list(running):
+            run = child.poll(timeout)
+            if run is not None:
+                running.remove(child)
+                finished.append(finish(run))
+        time.sleep(0.05)
+    return finished
 
 
 class Progress:
@@ -408,6 +452,9 @@ def mutants_main(argv: Sequence[str]) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--fast", action="store_true", help="stop each quirk's run at its first failure")
     parser.add_argument("--isolated", action="store_true", help="one fresh pytest process per run (slow way)")
+    parser.add_argument(
+        "--every-test", action="store_true", help="run every test against every quirk (not only the tests reaching it)"
+    )
     parser.add_argument("--hypothesis-profile", default="ci", help="Hypothesis budget of every run")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     parser.add_argument("--output-md", help="also write the Markdown table here")
@@ -420,7 +467,16 @@ def mutants_main(argv: Sequence[str]) -> int:
     quirks = args.quirk or sorted(REGISTRY)
     started = time.monotonic()
     progress = Progress("oss-conformance mutants", lambda line: print(line, file=sys.stderr, flush=True))
-    clean, runs = run_all(quirks, args.jobs, args.fast, args.timeout, args.hypothesis_profile, args.isolated, progress)
+    clean, runs = run_all(
+        quirks,
+        args.jobs,
+        args.fast,
+        args.timeout,
+        args.hypothesis_profile,
+        args.isolated,
+        progress,
+        selective=not args.every_test,
+    )
     seconds = time.monotonic() - started
     summary = summarize(clean, runs, args.fast)
     if previous is not None:

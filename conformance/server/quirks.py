@@ -1380,6 +1380,16 @@ REGISTRY: dict[str, Quirk] = _registry(
 )
 
 
+# While conformance.reach records a clean run: the quirks whose place the server reached, enabled or not.
+REACHED: set[str] | None = None
+
+
+def reached(names: Iterable[str]) -> None:
+    """Note quirks whose marked place was just reached (their branch asked, or their filter applied)."""
+    if REACHED is not None:
+        REACHED.update(names)
+
+
 class Quirks:
     """The active set of quirks; unknown names are refused up front so a typo cannot pass silently."""
 
@@ -1393,6 +1403,8 @@ class Quirks:
     def has(self, name: str) -> bool:
         if name not in REGISTRY:  # a branch naming an unregistered quirk is a server bug
             raise KeyError(name)
+        if REACHED is not None:
+            REACHED.add(name)
         return name in self.names
 
     def __iter__(self):

@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from conformance.server import copies, deletes, reads, writes
+from conformance.server import copies, deletes, quirks, reads, writes
 from conformance.server.context import Context
 from conformance.server.errors import ErrorReply
+from conformance.server.quirks import reached
 from conformance.server.request import Request, Response, decode_key
 
 Change = Callable[[Response], None]
@@ -131,12 +132,14 @@ REPLY_FILTERS: dict[str, ReplyFilter] = {
 
 
 def filter_request(ctx: Context, request: Request) -> None:
+    reached(REQUEST_FILTERS)
     for name in ctx.quirks:
         if name in REQUEST_FILTERS:
             REQUEST_FILTERS[name](request)
 
 
 def filter_error(ctx: Context, error: ErrorReply) -> None:
+    reached(ERROR_FILTERS)
     for name in ctx.quirks:
         if name in ERROR_FILTERS:
             ERROR_FILTERS[name](error)
@@ -144,6 +147,8 @@ def filter_error(ctx: Context, error: ErrorReply) -> None:
 
 def filter_reply(ctx: Context, request: Request | None, reply: Response) -> None:
     """`reply` carries every header it will be sent with (Content-Length too)."""
+    if quirks.REACHED is not None:
+        reached(name for name, found in REPLY_FILTERS.items() if found.applies(request, reply))
     for name in ctx.quirks:
         found = REPLY_FILTERS.get(name)
         if found is not None and found.applies(request, reply):
