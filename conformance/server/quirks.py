@@ -1,8 +1,9 @@
 """Deliberate deviations ("quirks"), each modelled on a real clone's behaviour, so the suite can be shown
-able to fail. A quirk is one named entry here and one `if ctx.quirks.has("name"):` branch at the single place
-in the server where the behaviour lives. `breaks` lists the registry rule ids (conformance/rules/*.toml) it violates.
+able to fail. A quirk is one named entry here and one marked place in the server: a row of rewrites.py
+when it only rewrites a request, an error Code or a reply, else one `if ctx.quirks.has("name"):`
+branch where the behaviour lives. `breaks` lists the registry rule ids (conformance/rules/*.toml) it violates.
 
-To add one: add a Quirk to REGISTRY, then add its branch where the correct behaviour is implemented.
+To add one: add a Quirk to REGISTRY, then its filter row or its branch.
 """
 
 from __future__ import annotations
@@ -1523,6 +1524,16 @@ REGISTRY: dict[str, Quirk] = _registry(
 )
 
 
+# While conformance.reach records a clean run: the quirks whose place the server reached, enabled or not.
+REACHED: set[str] | None = None
+
+
+def reached(names: Iterable[str]) -> None:
+    """Note quirks whose marked place was just reached (their branch asked, or their filter applied)."""
+    if REACHED is not None:
+        REACHED.update(names)
+
+
 class Quirks:
     """The active set of quirks; unknown names are refused up front so a typo cannot pass silently."""
 
@@ -1536,6 +1547,8 @@ class Quirks:
     def has(self, name: str) -> bool:
         if name not in REGISTRY:  # a branch naming an unregistered quirk is a server bug
             raise KeyError(name)
+        if REACHED is not None:
+            REACHED.add(name)
         return name in self.names
 
     def __iter__(self):

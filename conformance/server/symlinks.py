@@ -26,12 +26,12 @@ from conformance.server.attributes import (
     read_attributes,
 )
 from conformance.server.context import Context
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
+from conformance.server.lookups import addressed, bucket_of, require_key, version_headers
 from conformance.server.model import NORMAL, SYMLINK, Bucket, ObjectVersion, link_etag
-from conformance.server.reads import addressed, require_key, version_headers
 from conformance.server.request import Request, Response
 from conformance.server.storage import Guard
-from conformance.server.writes import check_content_md5, forbids_overwrite
+from conformance.server.write_support import check_content_md5, forbids_overwrite
 from conformance.server.xmlutil import http_date
 
 TARGET_HEADER = "x-oss-symlink-target"
@@ -41,7 +41,7 @@ CACHE_HEADERS = ("Cache-Control", "Content-Disposition")  # dropped by the link-
 
 def _check_implemented(ctx: Context) -> None:
     if ctx.quirks.has("symlink-not-implemented"):
-        raise OssError("NotImplemented", "PutSymlink and GetSymlink are not implemented.")
+        raise ErrorReply("NotImplemented", "PutSymlink and GetSymlink are not implemented.")
 
 
 def decode_target(ctx: Context, raw: str) -> str:
@@ -73,7 +73,7 @@ def _link_key(ctx: Context, request: Request) -> str:
 def _check_body_digest(ctx: Context, request: Request) -> None:
     """Content-MD5 of the empty body is fine: the Python V2 SDK sends it on both operations."""
     if ctx.quirks.has("empty-body-content-md5-refused") and request.header("content-md5") is not None:
-        raise OssError("InvalidDigest", extras={"Content-MD5": request.header("content-md5") or ""})
+        raise ErrorReply("InvalidDigest", extras={"Content-MD5": request.header("content-md5") or ""})
     check_content_md5(request, request.body)
 
 
@@ -129,18 +129,18 @@ def _link_guard(ctx: Context, forbid: bool) -> Guard:
 
 
 def _refuse(bucket: Bucket, current: ObjectVersion | None) -> None:
-    raise OssError("FileAlreadyExists", extras={"Key": current.key if current else ""})
+    raise ErrorReply("FileAlreadyExists", extras={"Key": current.key if current else ""})
 
 
 def put_symlink(ctx: Context, request: Request) -> Response:
     _check_implemented(ctx)
     key = _link_key(ctx, request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     raw_target = request.header(TARGET_HEADER)
     if raw_target is None and ctx.quirks.has("missing-target-header-accepted"):
         raw_target = ""
     if raw_target is None:
-        raise OssError(
+        raise ErrorReply(
             "MissingArgument",
             "PutSymlink request is missing the x-oss-symlink-target header.",
             ec="0043-00000001",
@@ -148,7 +148,7 @@ def put_symlink(ctx: Context, request: Request) -> Response:
         )
     target = decode_target(ctx, raw_target)  # deliberately no existence/type/name check (docs/oss-facts.md §1.6)
     if ctx.quirks.has("target-checked-at-create") and bucket.live(target) is None:
-        raise OssError("SymlinkTargetNotExist", extras={"Key": key, "SymlinkTarget": target})
+        raise ErrorReply("SymlinkTargetNotExist", extras={"Key": key, "SymlinkTarget": target})
     attributes = _link_attributes(ctx, request, bucket)
     _check_body_digest(ctx, request)
     link = ObjectVersion(key, object_type=SYMLINK, target=target, etag=link_etag(target), **attributes.version_fields())
@@ -163,17 +163,17 @@ def get_symlink(ctx: Context, request: Request) -> Response:
     _check_implemented(ctx)
     _check_body_digest(ctx, request)
     if ctx.quirks.has("symlink-stored-as-object"):
-        raise OssError("NoSuchKey", extras={"Key": request.key or ""})
+        raise ErrorReply("NoSuchKey", extras={"Key": request.key or ""})
     if ctx.quirks.has("get-symlink-version-ignored"):
         request.query = [(name, value) for name, value in request.query if name != "versionId"]
     try:
         bucket, link = addressed(ctx, request)
-    except OssError as error:
+    except ErrorReply as error:
         if ctx.quirks.has("get-symlink-delete-marker-bare") and error.code == "NoSuchKey":
             error.headers = {}
         raise
     if not link.is_link:
-        raise OssError("NotSymlink", extras={"Key": link.key})
+        raise ErrorReply("NotSymlink", extras={"Key": link.key})
     headers = {
         TARGET_HEADER: encode_target(ctx, link.target or ""),
         "ETag": _reported_etag(ctx, bucket, link),

@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_s
 
 from .. import rules
 from ..checks import fail
-from ..client import HarnessError, OssClient, Reply, Transcript
+from ..client import NoUsableAnswer, OssClient, Reply, Transcript
 from ..client.xml import child_text, xml_elements
 from ..strategies import stateful_settings
 from . import differential, steps
@@ -121,7 +121,7 @@ class Side:
 
 
 @dataclass
-class Context:
+class MachineContext:
     """What the machine needs from a run: the server(s), fresh key prefixes, the profile's capabilities."""
 
     sides: list[Side]
@@ -256,7 +256,7 @@ metas_ = st.integers(0, len(META_SETS) - 1)
 
 
 class ObjectsAndLinks(RuleBasedStateMachine):
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: MachineContext) -> None:
         super().__init__()
         self.context = context
         prefix = context.fresh_prefix()
@@ -331,7 +331,7 @@ class ObjectsAndLinks(RuleBasedStateMachine):
         """Every example deletes its keys (plain DeleteObject: it does not depend on what is tested)."""
         for side in self.context.sides:
             for key in sorted({self.keys[s.args[w]] for s in self.log if (w := OPERATIONS[s.name].writes)}):
-                with contextlib.suppress(HarnessError):
+                with contextlib.suppress(NoUsableAnswer):
                     side.client.delete_object(key)
 
     # ------------------------------------------------------------ rules: thin, the table above does the work
@@ -411,7 +411,7 @@ class Shard:
         return stateful_settings(examples=self.examples)
 
 
-def run(context: Context, settings: Settings | None = None, seed: int | None = None) -> None:
+def run(context: MachineContext, settings: Settings | None = None, seed: int | None = None) -> None:
     """Hypothesis drives the machine (from `seed` if given); a failure is shrunk and re-raised with its steps."""
     try:
         if seed is None:  # this line's text is the derandomized seed (Hypothesis digests the factory's source)
@@ -435,7 +435,7 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
     return [leaf for e in group.exceptions for leaf in (_leaves(e) if isinstance(e, BaseExceptionGroup) else [e])]
 
 
-def replay(context: Context, recorded: list[tuple[str, dict[str, Any]]]) -> int:
+def replay(context: MachineContext, recorded: list[tuple[str, dict[str, Any]]]) -> int:
     """Run recorded steps in order, without Hypothesis; returns the number of steps run."""
     machine = ObjectsAndLinks(context)
     try:
