@@ -13,8 +13,8 @@ from conformance.checks import expect, expect_equal, expect_header, fail, link_t
 from conformance.suite import preconditions as pre
 
 HTTP_HEADERS_KEPT = "symlink.put.http-headers"  # PutSymlink accepts and stores Content-Type
-META_KEPT = "symlink.put.meta-roundtrip"
-RAW_STORED = "symlink.put.target-raw-ascii"  # an unencoded printable-ASCII target is stored as sent  # PutSymlink accepts and stores x-oss-meta-*
+META_KEPT = "symlink.put.meta-roundtrip"  # PutSymlink accepts and stores x-oss-meta-*
+RAW_STORED = "symlink.put.target-raw-ascii"  # an unencoded printable-ASCII target is stored as sent
 
 
 @pytest.mark.rule("symlink.get.target")
