@@ -95,3 +95,15 @@ def test_an_update_replaces_only_the_rows_it_ran():
     assert (merged["caught"], merged["totals"]["collateral"]) == (1, 1)
     with pytest.raises(ValueError, match="fast mode"):
         mutants.merge({"mode": "fast", "rows": []}, new)
+
+
+def test_only_the_tests_that_reach_a_quirk_give_the_whole_suites_row():
+    """conformance.reach: re-running only the tests that reach a quirk gives the row the whole suite gives."""
+    quirk = "delete-returns-200"  # fails four rules and blocks others: both kinds of verdict are compared
+    rows = {}
+    for selective in (True, False):
+        clean, runs = mutants.run_all([quirk], 2, fast=False, timeout=TIMEOUT, selective=selective)
+        assert clean.failed == 0 and not clean.problem, clean.problem
+        rows[selective] = mutants.table(mutants.summarize(clean, runs, fast=False))
+    assert rows[True] == rows[False]
+    assert rows[True][0][1], "the quirk was caught"
