@@ -68,6 +68,7 @@ CHECK_RULES = {
     ("meta.link-itself", "*"): "symlink.read.object-meta-is-link",
     ("list.entries", "*"): "symlink.ops.list-entry",
     ("list.entries", "listing.type"): "symlink.ops.list-type",
+    ("list.entries", "replaced-link"): "symlink.ops.put-object-replaces",
     ("object.put", "*"): "object.put.response",
     ("read.object", "*"): "object.get.body",
     ("read.object", "etag"): "etag.quoted-upper-hex",

@@ -78,8 +78,8 @@ class Model:
         self.objects: dict[str, Obj] = {}
         self.pinned: dict[tuple[str, str], str | None] = {}
         self._seq = 0
-        # Targets of links a PutObject replaced since they were last written: a read that finds them changed
-        # blames that PutObject (symlink.ops.put-object-replaces), not the read.
+        # Keys where PutObject replaced a link, and those links' targets, since they were last written: a read
+        # that finds them otherwise blames that PutObject (symlink.ops.put-object-replaces), not the read.
         self.behind_replaced: set[str] = set()
 
     # ------------------------------------------------------------ bookkeeping
@@ -120,9 +120,9 @@ class Model:
     def put_object(self, key: str, data: bytes, content_type: str, meta: Mapping[str, str]) -> Prediction:
         """PutObject replaces whatever is there, a link included [S] Go v1 TestSymlink."""
         replaced = self.objects.get(key)
-        if replaced is not None and replaced.kind == SYMLINK and replaced.target:
-            self.behind_replaced.add(replaced.target)
         self._store(key, NORMAL, data=data, content_type=content_type, meta=dict(meta))
+        if replaced is not None and replaced.kind == SYMLINK and replaced.target:
+            self.behind_replaced.update((key, replaced.target))
         self.pinned[(key, "etag")] = md5_etag(data)
         return _ok("object.put", pins=(self._etag_pin(key),))
 
@@ -243,7 +243,7 @@ class Model:
         via_link = own.kind == SYMLINK
         check = "read.through-link" if via_link else "read.object"
         return _ok(
-            "symlink.ops.put-object-replaces" if data_key in self.behind_replaced else check,
+            "symlink.ops.put-object-replaces" if {key, data_key} & self.behind_replaced else check,
             headers=headers,
             meta=own.meta,  # the link's user meta, never the target's [S] oss2, Java SymlinkTest
             body=data_obj.data if method == "GET" else None,
@@ -259,7 +259,10 @@ class Model:
         if obj is None:
             return _error("symlink.get.no-such-key", 404, "NoSuchKey")
         if obj.kind != SYMLINK:
-            return Prediction("symlink.get.not-a-link", ANY_4XX, "NotSymlink")
+            replaced = key in self.behind_replaced
+            return Prediction(
+                "symlink.ops.put-object-replaces" if replaced else "symlink.get.not-a-link", ANY_4XX, "NotSymlink"
+            )
         assert obj.target is not None
         return _ok(
             "symlink.get.target",
@@ -280,7 +283,10 @@ class Model:
             pins.append(Pin(key, "size", "content-length"))  # opaque: about the length of the target name [D]
         else:
             headers["content-length"] = str(len(obj.data))
-        return _ok("meta.link-itself" if obj.kind == SYMLINK else "meta.object", headers=headers, pins=tuple(pins))
+        check = "meta.link-itself" if obj.kind == SYMLINK else "meta.object"
+        if key in self.behind_replaced:
+            check = "symlink.ops.put-object-replaces"
+        return _ok(check, headers=headers, pins=tuple(pins))
 
     def list_objects(self) -> Prediction:
         """Every object is listed with its Type (Symlink for links [S] Go v1 TestSymlink, contradicted by V2
@@ -384,10 +390,14 @@ def _compare_listing(
     for key in sorted(set(want) & set(got)):
         kind, size = want[key]
         got_kind, got_size = got[key]
+        replaced = key in model.behind_replaced  # a wrong entry there is the PutObject's fault, not the listing's
         if got_kind != kind:
-            problems.append(("listing.type", f"{key}: listed Type {got_kind!r}, expected {kind!r}"))
+            aspect = "replaced-link" if replaced else "listing.type"
+            problems.append((aspect, f"{key}: listed Type {got_kind!r}, expected {kind!r}"))
         if size is not None and got_size != str(size):
-            problems.append(("listing", f"{key}: listed Size {got_size!r}, expected {size}"))
+            problems.append(
+                ("replaced-link" if replaced else "listing", f"{key}: listed Size {got_size!r}, expected {size}")
+            )
         if size is None and (m := model.take_pin(Pin(key, "listed-size", "Size"), got_size)):
             problems.append(("listing", m))
     return problems
