@@ -17,9 +17,9 @@ from . import journal
 from .client import (
     Credentials,
     ExchangeLimits,
-    HarnessError,
     Namespace,
     NamespaceViolation,
+    NoUsableAnswer,
     OssAuth,
     OssClient,
     Redactor,
@@ -194,7 +194,7 @@ class Harness:
         except NamespaceViolation as exc:
             report.left.append(f"{where} ({exc})")
             return
-        except HarnessError:
+        except NoUsableAnswer:
             report.left.append(f"{where} (no answer)")
             self._no_answer(report)
             return
@@ -221,7 +221,7 @@ class Harness:
             if key and upload_id and self.namespace.owns(key):
                 try:
                     client.abort_multipart(key, upload_id)
-                except HarnessError:
+                except NoUsableAnswer:
                     self._no_answer(report)
 
     def _listed_keys(self, client: OssClient, report: CleanupReport) -> set[str]:
@@ -245,7 +245,7 @@ class Harness:
     def _list(self, client: OssClient, query: list, tag: str, report: CleanupReport) -> list:
         try:
             reply = client.request("GET", None, query=[*query, ("max-keys", "1000")])
-        except HarnessError:
+        except NoUsableAnswer:
             self._no_answer(report)
             return []
         report.failures_in_a_row = 0

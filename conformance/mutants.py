@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from hypothesis import Phase, settings
 
-from conformance import rules
+from conformance import reach, rules
 from conformance.outcomes import DEVIATIONS, Outcome
 from conformance.server.quirks import REGISTRY, quirk_name
 from conformance.usage import Parser
@@ -45,7 +45,7 @@ FAILING = frozenset(str(o) for o in DEVIATIONS)  # fail, not-implemented, error
 
 
 @dataclass
-class Run:
+class QuirkRun:
     """One pytest run: `quirk` None is the clean server."""
 
     quirk: str | None
@@ -90,10 +90,14 @@ def pytest_collection_modifyitems(items: list) -> None:
 # ---------------------------------------------------------------- one run
 
 
-def suite_args(quirk: str | None, results: Path, fast: bool, hypothesis_profile: str) -> list[str]:
+def suite_args(
+    quirk: str | None, results: Path, fast: bool, hypothesis_profile: str, tests: Sequence[str] | None = None
+) -> list[str]:
+    """`tests` (ids from conformance.reach) runs only those tests; None runs the whole suite."""
     # --assert=plain: outcomes come from the suite's own checks, and rewriting every module costs each run
     # seconds where bytecode is not cached (PYTHONDONTWRITEBYTECODE)
-    args = ["--pyargs", "conformance", "-q", "-p", "no:cacheprovider", "-p", "conformance.mutants", "-n", "0"]
+    selection = ["--pyargs", "conformance"] if tests is None else list(tests)
+    args = [*selection, "-q", "-p", "no:cacheprovider", "-p", "conformance.mutants", "-n", "0"]
     args += ["--assert=plain"]
     args += ["--results", str(results), "--hypothesis-profile-name", hypothesis_profile]
     if quirk is not None:
@@ -130,7 +134,7 @@ def _environment(quirk: str | None, fast: bool) -> dict[str, str]:
     return env
 
 
-def _finish(run: Run, results: Path, exit_status: int | None, output: str) -> Run:
+def _finish(run: QuirkRun, results: Path, exit_status: int | None, output: str) -> QuirkRun:
     if exit_status is None:
         run.problem = "timed out"
     elif results.exists():
@@ -142,9 +146,9 @@ def _finish(run: Run, results: Path, exit_status: int | None, output: str) -> Ru
     return run
 
 
-def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: str = "ci") -> Run:
+def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: str = "ci") -> QuirkRun:
     """The slow way: a fresh `python -m pytest` in a scratch directory, bounded by `timeout`."""
-    run = Run(quirk)
+    run = QuirkRun(quirk)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="oss-mutant-") as scratch:
         results = Path(scratch) / "results.json"
@@ -160,21 +164,32 @@ def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: s
 
 
 class Forked:
-    """One run in a child forked from this process: the suite's libraries are already imported there."""
+    """One run in a child forked from this process: the suite's libraries are already imported there. `tests`
+    selects tests (None: all); `reach_file` makes it the recording clean run (conformance.reach)."""
 
-    def __init__(self, quirk: str | None, fast: bool, hypothesis_profile: str) -> None:
-        self.run = Run(quirk)
+    def __init__(
+        self,
+        quirk: str | None,
+        fast: bool,
+        hypothesis_profile: str,
+        tests: Sequence[str] | None = None,
+        reach_file: Path | None = None,
+    ) -> None:
+        self.run = QuirkRun(quirk)
         self.scratch = tempfile.TemporaryDirectory(prefix="oss-mutant-")
         self.results = Path(self.scratch.name) / "results.json"
         self.output = Path(self.scratch.name) / "output.txt"
         self.started = time.monotonic()
-        args = suite_args(quirk, self.results, fast, hypothesis_profile)
+        args = suite_args(quirk, self.results, fast, hypothesis_profile, tests)
         env = _environment(quirk, fast)
+        if reach_file is not None:
+            args += ["-p", "conformance.reach"]
+            env[reach.REACH_ENV] = str(reach_file)
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns
             _child(args, env, self.scratch.name, self.output)
 
-    def poll(self, deadline: float) -> Run | None:
+    def poll(self, deadline: float) -> QuirkRun | None:
         """The finished run, or None while it is still running within its deadline."""
         pid, status = os.waitpid(self.pid, os.WNOHANG)
         if pid == 0 and time.monotonic() < self.started + deadline:
@@ -223,12 +238,14 @@ def run_all(
     hypothesis_profile: str = "ci",
     isolated: bool = False,
     progress: Callable[[int, int], None] = lambda done, total: None,
-) -> tuple[Run, list[Run]]:
-    """The clean run and one run per quirk, at most `jobs` at a time; `progress(done, total)` after each."""
+    selective: bool = True,
+) -> tuple[QuirkRun, list[QuirkRun]]:
+    """The clean run and one run per quirk, at most `jobs` at a time; `progress(done, total)` after each.
+    Forked full runs are `selective`: a quirk's run has only the tests that reach it (conformance.reach)."""
     wanted = [None, *quirks]
-    done: dict[str | None, Run] = {}
+    done: dict[str | None, QuirkRun] = {}
 
-    def finish(run: Run) -> Run:
+    def finish(run: QuirkRun) -> QuirkRun:
         done[run.quirk] = run
         progress(len(done), len(wanted))
         return run
@@ -238,17 +255,44 @@ def run_all(
             list(pool.map(lambda q: finish(run_one(q, fast, timeout, hypothesis_profile)), wanted))
         return done[None], [done[q] for q in quirks]
     _preload()
-    pending, running = list(wanted), []
-    while pending or running:
-        while pending and len(running) < max(1, jobs):
-            running.append(Forked(pending.pop(0), fast, hypothesis_profile))
-        for child in list(running):
-            finished = child.poll(timeout)
-            if finished is not None:
-                running.remove(child)
-                finish(finished)
-        time.sleep(0.05)
+    if fast or not selective:
+        _run_forked([Forked(q, fast, hypothesis_profile) for q in wanted], jobs, timeout, finish)
+        return done[None], [done[q] for q in quirks]
+    with tempfile.TemporaryDirectory(prefix="oss-reach-") as scratch:
+        reach_file = Path(scratch) / "reach.json"
+        clean = _run_forked([Forked(None, False, hypothesis_profile, reach_file=reach_file)], 1, timeout, finish)[0]
+        found = json.loads(reach_file.read_text(encoding="utf-8")) if reach_file.exists() else None
+    if found is None:
+        clean.problem = clean.problem or "the clean run recorded no reach"
+        found = {"tests": {}, "everywhere": list(quirks)}
+    selected = {q: reach.tests_reaching(found, q) for q in quirks}
+    for quirk in [q for q in quirks if selected[q] == []]:  # no test reaches it: no run can catch it
+        finish(QuirkRun(quirk, tests=clean.tests))
+    children = (Forked(q, False, hypothesis_profile, selected[q]) for q in quirks if selected[q] != [])
+    _run_forked(children, jobs, timeout, finish)
     return done[None], [done[q] for q in quirks]
+
+
+def _run_forked(
+    children: Iterable[Forked], jobs: int, timeout: float, finish: Callable[[QuirkRun], QuirkRun]
+) -> list[QuirkRun]:
+    """Start the children lazily, at most `jobs` at a time; their runs in the order they finished."""
+    pending, running, finished = iter(children), [], []
+    more = True
+    while more or running:
+        while more and len(running) < max(1, jobs):
+            child = next(pending, None)
+            if child is None:
+                more = False
+            else:
+                running.append(child)
+        for child in list(running):
+            run = child.poll(timeout)
+            if run is not None:
+                running.remove(child)
+                finished.append(finish(run))
+        time.sleep(0.05)
+    return finished
 
 
 class Progress:
@@ -268,7 +312,7 @@ class Progress:
 # ---------------------------------------------------------------- results
 
 
-def summarize(clean: Run, runs: Sequence[Run], fast: bool) -> dict:
+def summarize(clean: QuirkRun, runs: Sequence[QuirkRun], fast: bool) -> dict:
     rows = []
     for run in runs:
         quirk = REGISTRY[run.quirk or ""]
@@ -300,6 +344,23 @@ def summarize(clean: Run, runs: Sequence[Run], fast: bool) -> dict:
         "totals": totals(rows),
         "rows": rows,
     }
+
+
+def merge(old: dict, new: dict) -> dict:
+    """`new`'s rows (and clean run) over `old`'s table: a table kept current by re-running only the quirks a
+    change touched. Old rows take the registry's current `breaks`, so their collateral is recomputed from
+    what they measured; rows of quirks no longer registered are dropped."""
+    if old.get("mode") != new["mode"]:
+        raise ValueError(f"the table to update was made in {old.get('mode')} mode, this run in {new['mode']} mode")
+    rows = {row["quirk"]: row for row in old["rows"] if row["quirk"] in REGISTRY}
+    for row in rows.values():
+        row["breaks"] = list(REGISTRY[row["quirk"]].breaks)
+        row["collateral"] = sorted(set(row["caught_by"]) - set(row["breaks"]))
+    rows.update({row["quirk"]: row for row in new["rows"]})
+    merged = [rows[name] for name in sorted(rows)]
+    caught = sum(row["caught"] for row in merged)
+    score = caught / len(merged) if merged else 1.0
+    return {**new, "quirks": len(merged), "caught": caught, "score": score, "totals": totals(merged), "rows": merged}
 
 
 def totals(rows: Sequence[dict]) -> dict[str, int]:
@@ -372,6 +433,18 @@ def render_text(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _previous_table(parser: Parser, args) -> dict:
+    if not args.output_json:
+        parser.error("--update needs --output-json: the table whose rows it replaces")
+    try:
+        table = json.loads(Path(args.output_json).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        parser.error(f"--update: cannot read {args.output_json} ({exc})")
+    if not isinstance(table, dict) or not isinstance(table.get("rows"), list):
+        parser.error(f"--update: {args.output_json} is not a table written by --output-json")
+    return table
+
+
 def mutants_main(argv: Sequence[str]) -> int:
     parser = Parser(prog="oss-conformance mutants", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quirk", action="append", type=quirk_name, metavar="NAME", help="only these quirks")
@@ -379,17 +452,38 @@ def mutants_main(argv: Sequence[str]) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--fast", action="store_true", help="stop each quirk's run at its first failure")
     parser.add_argument("--isolated", action="store_true", help="one fresh pytest process per run (slow way)")
+    parser.add_argument(
+        "--every-test", action="store_true", help="run every test against every quirk (not only the tests reaching it)"
+    )
     parser.add_argument("--hypothesis-profile", default="ci", help="Hypothesis budget of every run")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     parser.add_argument("--output-md", help="also write the Markdown table here")
     parser.add_argument("--output-json", help="also write the JSON summary here")
+    parser.add_argument(
+        "--update", action="store_true", help="replace only the rows of the quirks run in the --output-json table"
+    )
     args = parser.parse_args(argv)
+    previous = _previous_table(parser, args) if args.update else None
     quirks = args.quirk or sorted(REGISTRY)
     started = time.monotonic()
     progress = Progress("oss-conformance mutants", lambda line: print(line, file=sys.stderr, flush=True))
-    clean, runs = run_all(quirks, args.jobs, args.fast, args.timeout, args.hypothesis_profile, args.isolated, progress)
+    clean, runs = run_all(
+        quirks,
+        args.jobs,
+        args.fast,
+        args.timeout,
+        args.hypothesis_profile,
+        args.isolated,
+        progress,
+        selective=not args.every_test,
+    )
     seconds = time.monotonic() - started
     summary = summarize(clean, runs, args.fast)
+    if previous is not None:
+        try:
+            summary = merge(previous, summary)
+        except ValueError as exc:
+            parser.error(str(exc))
     if args.output_md:
         Path(args.output_md).write_text(render_markdown(summary))
     if args.output_json:

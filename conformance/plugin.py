@@ -12,26 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from . import journal, probe, rules, strategies, watchdog
+from . import journal, probe, rules, run_state, strategies, watchdog
 from .activation import add_option, is_active
-from .client import HarnessError, OssClient, new_run_id
+from .client import NoUsableAnswer, OssClient, new_run_id
 from .failure_text import concise
 from .harness import Harness
 from .outcomes import NotApplicable, NotImplementedByServer, Outcome, ServerDeviation, from_exception
 from .profile import Limits, Profile, ProfileError, load
 from .report.results import canonical_test_id
+from .run_state import RunState
 
-HARNESS_KEY = pytest.StashKey[Harness]()
-PROFILE_KEY = pytest.StashKey[Profile]()
-RUN_ID_KEY = pytest.StashKey[str]()
-CLEANUP_KEY = pytest.StashKey[list]()
-VERDICT_KEY = pytest.StashKey[probe.Verdict]()
-RUN_CUTOFF_KEY = pytest.StashKey[float]()
-RAN_KEY = pytest.StashKey[bool]()
-STOP_KEY = pytest.StashKey[list]()  # [exit status, line] once the run was stopped by the endpoint or a deadline
 BREAKER_LIMIT = 5  # consecutive tests without an answer before the run stops
 # Verdicts on the server (and no answer at all): their failure text is the message, not a traceback into the suite
-VERDICTS = (ServerDeviation, NotImplementedByServer, HarnessError)
+VERDICTS = (ServerDeviation, NotImplementedByServer, NoUsableAnswer)
 STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # what a CI cancel or a closed terminal sends: cleaned up like Ctrl-C
 LIMIT_OPTIONS = {  # option dest -> Limits field
     "oss_reply_cap": "reply_cap",
@@ -134,11 +127,11 @@ def _unknown_quirks(profile: Profile) -> str:
     )
 
 
-def _journal_dir(config: pytest.Config, profile: Profile) -> Path | None:
+def _journal_dir(config: pytest.Config, state: RunState) -> Path | None:
     """Embedded servers keep data in memory and die with the run: nothing to journal."""
-    if profile.embedded:
+    if state.profile.embedded:
         return None
-    return journal.run_dir(journal.base_dir(config.option.oss_journal_dir), config.stash[RUN_ID_KEY])
+    return journal.run_dir(journal.base_dir(config.option.oss_journal_dir), state.run_id)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -146,28 +139,30 @@ def pytest_configure(config: pytest.Config) -> None:
         return  # another project's run: no markers, no Hypothesis profile, nothing
     config.addinivalue_line("markers", "rule(id): the registry rule this test checks")
     config.addinivalue_line("markers", "stateful: model-based state-machine tests")
+    state = run_state.get(config) or _new_state(config)
+    problem = _unknown_quirks(state.profile)
+    if problem:
+        raise pytest.UsageError(problem)
+    strategies.load_profile(state.profile.hypothesis_profile)
+    missing = frozenset(state.verdict.missing)
+    state.profile = dataclasses.replace(state.profile, capabilities=state.profile.capabilities - missing)
+    state.start_clock()
+    config.pluginmanager.register(Breaker(), "oss-conformance-breaker")
+    _install_signal_handlers()
+
+
+def _new_state(config: pytest.Config) -> RunState:
+    """The run state where the controller's probe did not make it: an xdist worker (the run id and the probe's
+    findings come from its controller), or a run that probed nothing (embedded server, --collect-only)."""
     try:
         profile = _profile(config)
     except ProfileError as exc:
         raise pytest.UsageError(str(exc)) from None
-    problem = _unknown_quirks(profile)
-    if problem:
-        raise pytest.UsageError(problem)
-    strategies.load_profile(profile.hypothesis_profile)
     workerinput = getattr(config, "workerinput", None)
     if workerinput:
-        config.stash[RUN_ID_KEY] = workerinput["oss_run_id"]
-        config.stash[VERDICT_KEY] = probe.Verdict(missing=dict(workerinput.get("oss_missing", {})))
-    elif RUN_ID_KEY not in config.stash:
-        config.stash[RUN_ID_KEY] = new_run_id()
-    verdict = config.stash.get(VERDICT_KEY, probe.Verdict())
-    missing = frozenset(verdict.missing)
-    config.stash[PROFILE_KEY] = dataclasses.replace(profile, capabilities=profile.capabilities - missing)
-    config.stash[CLEANUP_KEY] = []
-    config.stash[STOP_KEY] = []
-    config.stash[RUN_CUTOFF_KEY] = time.monotonic() + profile.limits.run_deadline
-    config.pluginmanager.register(Breaker(), "oss-conformance-breaker")
-    _install_signal_handlers()
+        verdict = probe.Verdict(missing=dict(workerinput.get("oss_missing", {})))
+        return run_state.put(config, RunState(profile, workerinput["oss_run_id"], verdict))
+    return run_state.put(config, RunState(profile, new_run_id()))
 
 
 def _install_signal_handlers() -> None:
@@ -188,8 +183,9 @@ def _install_signal_handlers() -> None:
 def pytest_configure_node(node) -> None:  # xdist: every worker writes under the same run id, probes nothing
     if not is_active(node.config):
         return
-    node.workerinput["oss_run_id"] = node.config.stash[RUN_ID_KEY]
-    node.workerinput["oss_missing"] = dict(node.config.stash.get(VERDICT_KEY, probe.Verdict()).missing)
+    state = run_state.of(node.config)
+    node.workerinput["oss_run_id"] = state.run_id
+    node.workerinput["oss_missing"] = dict(state.verdict.missing)
 
 
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
@@ -204,10 +200,10 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
         profile = _profile(config)
     except ProfileError:
         return None  # pytest_configure reports it as a usage error
-    config.stash[RUN_ID_KEY] = new_run_id()
+    state = run_state.put(config, RunState(profile, new_run_id()))
     if profile.embedded:
         return None
-    harness = Harness(profile, config.stash[RUN_ID_KEY], "probe")
+    harness = Harness(profile, state.run_id, "probe")
     try:
         harness.start()
     except ProfileError as exc:
@@ -221,7 +217,7 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
         return verdict.exit_status
     for line in verdict.warnings():
         sys.stderr.write(line + "\n")
-    config.stash[VERDICT_KEY] = verdict
+    state.verdict = verdict
     return None
 
 
@@ -232,9 +228,9 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
 def oss_harness(request: pytest.FixtureRequest) -> Harness:
     config = request.config
     worker = getattr(config, "workerinput", {}).get("workerid", "main")
-    profile = config.stash[PROFILE_KEY]
-    harness = Harness(profile, config.stash[RUN_ID_KEY], worker, _journal_dir(config, profile))
-    config.stash[HARNESS_KEY] = harness  # before start(): sessionfinish stops whatever start() began
+    state = run_state.of(config)
+    harness = Harness(state.profile, state.run_id, worker, _journal_dir(config, state))
+    state.harness = harness  # before start(): sessionfinish stops whatever start() began
     harness.start()
     _set_cutoff(config)
     return harness
@@ -290,10 +286,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _set_cutoff(config: pytest.Config) -> None:
     """No request of this test starts (or runs on) past the test's deadline or the run's."""
-    harness = config.stash.get(HARNESS_KEY, None)
-    if harness is not None:
-        test_cutoff = time.monotonic() + harness.profile.limits.test_deadline
-        harness.cutoff = min(test_cutoff, config.stash[RUN_CUTOFF_KEY])
+    state = run_state.of(config)
+    if state.harness is not None:
+        test_cutoff = time.monotonic() + state.profile.limits.test_deadline
+        state.harness.cutoff = min(test_cutoff, state.run_cutoff)
 
 
 @pytest.hookimpl(tryfirst=True)  # before fixtures: a not-applicable test starts nothing
@@ -303,29 +299,29 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     config = item.config
     if not is_active(config):
         return
-    if time.monotonic() >= config.stash[RUN_CUTOFF_KEY] and not config.stash[STOP_KEY]:
-        seconds = config.stash[PROFILE_KEY].limits.run_deadline
+    state = run_state.of(config)
+    if time.monotonic() >= state.run_cutoff and state.stop is None:
+        seconds = state.profile.limits.run_deadline
         _stop(item.session, probe.EXIT_RUN_DEADLINE, f"oss-conformance: the run deadline ({seconds:g} s) passed")
     _set_cutoff(config)
     rule_id = rules.marked(item)
     if rule_id is None:
         return
     found = rules.get(rule_id)
-    profile = config.stash[PROFILE_KEY]
     for capability in found.capabilities:
-        if not profile.supports(capability):
-            missing = config.stash.get(VERDICT_KEY, probe.Verdict()).missing
-            raise NotApplicable(missing.get(capability) or f"profile {profile.name} declares no {capability}")
+        if not state.profile.supports(capability):
+            missing = state.verdict.missing
+            raise NotApplicable(missing.get(capability) or f"profile {state.profile.name} declares no {capability}")
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     """The test's deadline also stops code that sends no request (conformance.watchdog)."""
-    harness = item.config.stash.get(HARNESS_KEY, None) if is_active(item.config) else None
-    if harness is None:
+    state = run_state.get(item.config) if is_active(item.config) else None
+    if state is None or state.harness is None:
         yield
         return
-    with watchdog.armed(harness.cutoff, harness.profile.limits.test_deadline):
+    with watchdog.armed(state.harness.cutoff, state.profile.limits.test_deadline):
         yield
 
 
@@ -335,8 +331,8 @@ def outcome_of(report: pytest.TestReport, excinfo: pytest.ExceptionInfo | None) 
     return from_exception(excinfo.value, report.when)
 
 
-def no_answer(exc: BaseException | None) -> HarnessError | None:
-    """The HarnessError behind an exception (Hypothesis may wrap it in a group or chain it), if any."""
+def no_answer(exc: BaseException | None) -> NoUsableAnswer | None:
+    """The NoUsableAnswer behind an exception (Hypothesis may wrap it in a group or chain it), if any."""
     seen: set[int] = set()
     todo = [exc]
     while todo:
@@ -344,7 +340,7 @@ def no_answer(exc: BaseException | None) -> HarnessError | None:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, HarnessError):
+        if isinstance(current, NoUsableAnswer):
             return current
         todo += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
     return None
@@ -368,7 +364,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         exc = call.excinfo.value
         test_id = canonical_test_id(item.path, item.nodeid)
         report.longrepr = concise(str(exc), getattr(exc, "__notes__", ()), item.fixturenames, test_id)
-    harness = item.config.stash.get(HARNESS_KEY, None)
+    harness = run_state.of(item.config).harness
     shown = (report.failed or outcome is Outcome.BLOCKED) and silent is None  # what a vendor needs to act
     if shown and harness is not None and harness.transcript.exchanges:
         report.sections.append(("OSS exchanges (redacted)", harness.transcript.render()))
@@ -376,7 +372,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 def _stop(session: pytest.Session, status: int, line: str) -> None:
-    session.config.stash[STOP_KEY][:] = [status, line]
+    run_state.of(session.config).stop = (status, line)
     session.shouldstop = line
 
 
@@ -395,12 +391,12 @@ class Breaker:
         if self.session is None:
             return
         if any(p[0] == "rule" for p in report.user_properties):
-            self.session.config.stash[RAN_KEY] = True  # a conformance test ran: the cleanup summary is due
+            run_state.of(self.session.config).ran = True
         if report.when != "call" and not report.failed:
             return
         silent = any(tuple(p) == ("no_answer", True) for p in report.user_properties)
         self.in_a_row = self.in_a_row + 1 if silent else 0
-        if self.in_a_row >= BREAKER_LIMIT and not self.session.config.stash[STOP_KEY]:
+        if self.in_a_row >= BREAKER_LIMIT and run_state.of(self.session.config).stop is None:
             line = f"oss-conformance: {self.in_a_row} tests in a row got no answer from the endpoint; the run stopped"
             _stop(self.session, probe.EXIT_NO_ANSWER, line)
 
@@ -410,9 +406,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Clean up (also after failures, Ctrl-C, SIGTERM); the controller also removes what workers that never
     reported left in the journal. A stop by the breaker or a deadline sets its own exit status."""
     config = session.config
-    if not is_active(config):
+    state = run_state.get(config) if is_active(config) else None
+    if state is None:
         return
-    harness = config.stash.get(HARNESS_KEY, None)
+    harness = state.harness
     workeroutput = getattr(config, "workeroutput", None)
     if harness is not None or workeroutput is not None:
         # a worker that never needed a harness still reports, so the controller knows it did not vanish
@@ -420,29 +417,27 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         if workeroutput is not None:
             workeroutput["oss_cleanup"] = entry
         else:
-            config.stash[CLEANUP_KEY].append(entry)
-    if hasattr(config, "workerinput") or PROFILE_KEY not in config.stash:
+            state.cleanup.append(entry)
+    if hasattr(config, "workerinput"):
         return
     if harness is None:
-        _sweep_after_workers(config)
-    stop = config.stash.get(STOP_KEY, [])
-    if stop:
-        session.exitstatus = stop[0]
+        _sweep_after_workers(config, state)
+    if state.stop is not None:
+        session.exitstatus = state.stop[0]
 
 
-def _sweep_after_workers(config: pytest.Config) -> None:
+def _sweep_after_workers(config: pytest.Config, state: RunState) -> None:
     """xdist controller: delete what workers that were killed or interrupted left in the journal, unless the
     endpoint already stopped answering (then the summary prints the sweep command instead)."""
-    profile = config.stash[PROFILE_KEY]
-    journal_dir = _journal_dir(config, profile)
-    if journal_dir is None or config.stash[STOP_KEY] or not _pending(journal_dir):
+    journal_dir = _journal_dir(config, state)
+    if journal_dir is None or state.stop is not None or not _pending(journal_dir):
         return
-    harness = Harness(profile, config.stash[RUN_ID_KEY], "", journal_dir)
+    harness = Harness(state.profile, state.run_id, "", journal_dir)
     harness.start()
     for bucket, key in _pending(journal_dir):
         harness.written.add(bucket, key)
     report = harness.finish()
-    config.stash[CLEANUP_KEY].append(
+    state.cleanup.append(
         {
             "line": f"{harness.namespace.root}: controller: {report.summary()}",
             "left": len(report.left),
@@ -465,20 +460,18 @@ def _cleanup_entry(harness: Harness) -> dict:
 def pytest_testnodedown(node, error) -> None:
     cleanup = getattr(node, "workeroutput", {}).get("oss_cleanup")
     if cleanup and is_active(node.config):
-        node.config.stash[CLEANUP_KEY].append(cleanup)
+        run_state.of(node.config).cleanup.append(cleanup)
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     """The cleanup summary, always (also after Ctrl-C under xdist), and the line that stopped the run."""
-    if hasattr(config, "workerinput") or RUN_ID_KEY not in config.stash:
+    state = run_state.get(config) if is_active(config) else None
+    if hasattr(config, "workerinput") or state is None:
         return
-    stop = config.stash.get(STOP_KEY, [])
-    entries = config.stash.get(CLEANUP_KEY, [])
-    profile = config.stash[PROFILE_KEY]
-    run_id = config.stash[RUN_ID_KEY]
-    journal_dir = _journal_dir(config, profile)
+    stop, entries, profile, run_id = state.stop, state.cleanup, state.profile, state.run_id
+    journal_dir = _journal_dir(config, state)
     pending = _pending(journal_dir)
-    if not (any(e["line"] for e in entries) or pending or stop or config.stash.get(RAN_KEY, False)):
+    if not (any(e["line"] for e in entries) or pending or stop or state.ran):
         return  # no harness ran in this session (the project's own tests, say): nothing to report
     terminalreporter.section("oss-conformance cleanup")
     for entry in entries:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .client import HarnessError, Reply
+from .client import NoUsableAnswer, Reply
 from .harness import Harness
 
 # Exit statuses (README lists them all). pytest's own: 0 ok, 1 deviations, 2 interrupted, 4 usage, 5 no tests.
@@ -81,7 +81,7 @@ def probe(harness: Harness) -> Verdict:
     key = harness.namespace.key("probe")
     try:
         reply = client.get_object(key)
-    except HarnessError as exc:
+    except NoUsableAnswer as exc:
         if CERTIFICATE_FAILED.search(str(exc)):
             return Verdict(EXIT_NO_ANSWER, _certificate_problem(profile.endpoint, exc))
         return Verdict(
@@ -98,7 +98,7 @@ def probe(harness: Harness) -> Verdict:
             continue
         try:
             extra = client.get_object(key, bucket=bucket)
-        except HarnessError:
+        except NoUsableAnswer:
             continue  # the plain bucket answered; a stall here shows up in the tests themselves
         if extra.code == "NoSuchBucket":
             verdict.missing[capability] = (

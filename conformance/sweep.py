@@ -21,7 +21,7 @@ from pathlib import Path
 from conformance.usage import Parser
 
 from . import journal
-from .client import HarnessError, Namespace, OssClient
+from .client import Namespace, NoUsableAnswer, OssClient
 from .client.namespace import RUN_ID_PATTERN
 from .client.xml import child_text, elements, parse
 from .harness import Harness
@@ -65,10 +65,10 @@ def _listing(client: OssClient, prefix: str, versions: bool) -> Iterator[tuple[s
         if reply.status != 200:
             if versions:
                 return  # no versioning here: the plain listing covers it
-            raise HarnessError(f"listing {client.bucket} answered {reply.status} {reply.code or ''}".strip())
+            raise NoUsableAnswer(f"listing {client.bucket} answered {reply.status} {reply.code or ''}".strip())
         root, why = parse(reply.body)
         if root is None:
-            raise HarnessError(f"listing {client.bucket} answered a body that is {why}")
+            raise NoUsableAnswer(f"listing {client.bucket} answered a body that is {why}")
         for element in (
             elements(root, "Version") + elements(root, "DeleteMarker") if versions else elements(root, "Contents")
         ):
@@ -162,6 +162,6 @@ def sweep_main(argv: list[str]) -> int:
     except (ProfileError, UsageProblem, journal.JournalError) as exc:
         print(f"oss-conformance sweep: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except HarnessError as exc:
+    except NoUsableAnswer as exc:
         print(f"oss-conformance sweep: no usable answer: {exc}", file=sys.stderr)
         return EXIT_NO_ANSWER

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from conformance.client import signing
-from conformance.server.request import parse_query
+from conformance.client.signing import split_query
 from conformance.server.server import ReferenceServer
 from conformance.server.xmlutil import http_date
 
@@ -92,7 +92,7 @@ class SignedClient:
         sent = dict(headers or {})
         sent["Host"] = host
         if sign:
-            signed_pairs = pairs if raw_query is None else parse_query(raw_query)
+            signed_pairs = pairs if raw_query is None else split_query(raw_query)
             self.sign(method, bucket, key, sent, signed_pairs, skew)
         query_text = raw_query if raw_query is not None else encode_query(pairs)
         if query_text:

@@ -8,11 +8,11 @@ import shlex
 from hypothesis import settings
 
 from conformance.stateful import machine, steps
-from conformance.stateful.machine import Context
+from conformance.stateful.machine import MachineContext
 from conformance.strategies import stateful_settings
 
 
-def failure(context: Context, budget: str = "ci") -> str | None:
+def failure(context: MachineContext, budget: str = "ci") -> str | None:
     """Run the machine at a settings profile, derandomized and without the example database (so the result
     does not depend on earlier runs); the failure message, or None."""
     try:

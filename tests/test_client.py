@@ -11,8 +11,9 @@ from hypothesis import given
 from conformance import strategies as gen
 from conformance.client import Namespace, NamespaceViolation, Redactor, Transcript
 from conformance.client.addressing import build_target
-from conformance.client.auth import split_query, split_resource
+from conformance.client.auth import split_resource
 from conformance.client.errors import parse_error
+from conformance.client.signing import split_query
 
 ENDPOINT = "http://127.0.0.1:9000"
 

@@ -19,7 +19,7 @@ COMPARED = ("symlink-not-implemented", "error-body-not-xml", "objectmeta-not-imp
 
 
 @pytest.fixture(scope="module")
-def fast_runs(terminal_line) -> tuple[mutants.Run, list[mutants.Run]]:
+def fast_runs(terminal_line) -> tuple[mutants.QuirkRun, list[mutants.QuirkRun]]:
     started = time.monotonic()
     progress = mutants.Progress("mutation score (fast)", terminal_line)
     clean, runs = mutants.run_all(sorted(REGISTRY), JOBS, fast=True, timeout=TIMEOUT, progress=progress)
@@ -62,11 +62,48 @@ def test_attribution_failing_blocked_and_collateral(tmp_path):
         _record("t5", "symlink.read.range", "pass"),
     ]
     results.write_text(json.dumps({"tests": records}))
-    run = mutants.Run("symlink-not-implemented")
+    run = mutants.QuirkRun("symlink-not-implemented")
     run.tests, run.failures, run.blocked = mutants.parse_results(results)
     assert run.tests == 5 and run.blocked == {"symlink.get.target": ["t2"]}
     assert run.caught_by == ["error.body-xml", "symlink.get.target", "symlink.put.response"]  # stateful: its own
-    summary = mutants.summarize(mutants.Run(None), [run], fast=False)
+    summary = mutants.summarize(mutants.QuirkRun(None), [run], fast=False)
     assert summary["rows"][0]["collateral"] == ["error.body-xml"]
     assert summary["totals"] == {"failing": 3, "blocked": 1, "collateral": 1}
     assert "3 failing, 1 blocked, 1 collateral" in mutants.render_text(summary)
+
+
+def _row(quirk: str, caught_by: list[str]) -> dict:
+    return {
+        "quirk": quirk,
+        "breaks": ["stale"],
+        "caught": bool(caught_by),
+        "caught_by": caught_by,
+        "blocked": [],
+        "collateral": [],
+    }
+
+
+def test_an_update_replaces_only_the_rows_it_ran():
+    first, second = sorted(REGISTRY)[:2]
+    old = {"mode": "full", "rows": [_row(first, ["x.rule"]), _row(second, ["y.rule"]), _row("gone-quirk", [])]}
+    new = {"mode": "full", "clean_tests": 7, "rows": [_row(second, [])]}
+    merged = mutants.merge(old, new)
+    assert [row["quirk"] for row in merged["rows"]] == [first, second]  # an unregistered quirk's row is dropped
+    assert merged["rows"][1]["caught_by"] == [] and merged["clean_tests"] == 7  # the new run's
+    assert merged["rows"][0]["breaks"] == list(REGISTRY[first].breaks)  # the registry's breaks, not the stale ones
+    assert merged["rows"][0]["collateral"] == ["x.rule"]
+    assert (merged["caught"], merged["totals"]["collateral"]) == (1, 1)
+    with pytest.raises(ValueError, match="fast mode"):
+        mutants.merge({"mode": "fast", "rows": []}, new)
+
+
+def test_only_the_tests_that_reach_a_quirk_give_the_whole_suites_row():
+    """conformance.reach: re-running only the tests that reach a quirk gives the row the whole suite gives."""
+    quirk = "delete-returns-200"  # fails four rules and blocks others: both kinds of verdict are compared
+    rows = {}
+    for selective in (True, False):
+        clean, runs = mutants.run_all([quirk], 2, fast=False, timeout=TIMEOUT, selective=selective)
+        assert clean.failed == 0 and not clean.problem, clean.problem
+        rows[selective] = mutants.table(mutants.summarize(clean, runs, fast=False))
+    assert rows[True] == rows[False]
+    assert rows[True][0][1], "the quirk was caught"

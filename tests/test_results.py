@@ -15,7 +15,7 @@ from conformance import rules
 EVERY_OUTCOME = """
 import pytest
 from conformance.checks import NotImplementedByServer, ServerDeviation
-from conformance.client import HarnessError
+from conformance.client import NoUsableAnswer
 from conformance.outcomes import Blocked
 
 @pytest.mark.rule("symlink.put.no-target-check")
@@ -32,7 +32,7 @@ def test_not_implemented(rule):
 
 @pytest.mark.rule("symlink.put.meta-roundtrip")
 def test_error(rule):
-    raise HarnessError("connection reset")
+    raise NoUsableAnswer("connection reset")
 
 @pytest.mark.rule("{versioning_rule}")
 def test_not_applicable(rule):

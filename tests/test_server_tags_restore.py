@@ -9,7 +9,7 @@ import pytest
 from server_support import client_for, error_fields, module_server
 
 from conformance.server import cli, tagging
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
 
 BUCKET = "oss-conformance"
 server = module_server(restore_seconds=0.5)
@@ -30,17 +30,17 @@ def test_header_parsed(raw, tags):
 
 @pytest.mark.parametrize("raw", ["a=1&a=2", "aa=bb=cc"])
 def test_header_refused(raw):
-    with pytest.raises(OssError) as refused:
+    with pytest.raises(ErrorReply) as refused:
         tagging.parse_header(raw)
     assert refused.value.code == "InvalidArgument"
 
 
 def test_characters():
     tagging.check_characters([("Key +-=._:/ 9", "值"), ("k", "")])
-    with pytest.raises(OssError) as bad_key:
+    with pytest.raises(ErrorReply) as bad_key:
         tagging.check_characters([("a*b", "v")])
     assert bad_key.value.code == "InvalidTaggingKey"
-    with pytest.raises(OssError) as bad_value:
+    with pytest.raises(ErrorReply) as bad_value:
         tagging.check_characters([("k", "%v")])
     assert bad_value.value.code == "InvalidArgument"
 

@@ -18,7 +18,7 @@ QUIRK = "forbid-overwrite-ignored"
 @pytest.fixture(scope="module")
 def printed() -> str:
     with embedded((QUIRK,)) as context:
-        message = failure(context)
+        message = failure(context, "default")  # at ci the repertoire (20 rules) rarely draws this pair
     assert message is not None
     return message
 
@@ -27,7 +27,8 @@ def test_failure_prints_numbered_steps_with_their_exchanges(printed):
     assert rule_in(printed) == "symlink.put.forbid-overwrite-existing"
     assert steps_in(printed) == 3  # shrunk: one write, its read-back, then the refused PutSymlink
     calls = re.findall(r"^ +\d+\. (\w+)\(", printed, re.MULTILINE)
-    assert calls[0] in ("put_object", "put_symlink") and calls[1:] == ["get_object", "put_symlink"], calls
+    writes = ("put_object", "put_symlink", "append_object")
+    assert calls[0] in writes and calls[1:] == ["get_object", "put_symlink"], calls
     assert "> PUT http://127.0.0.1:" in printed and "> x-oss-forbid-overwrite: true" in printed
     assert "expected 409 FileAlreadyExists, got 200" in printed
 

@@ -7,7 +7,7 @@ from .addressing import ADDRESSING_STYLES
 from .auth import SIGNATURE_VERSIONS, Credentials, OssAuth
 from .errors import OssError
 from .namespace import Namespace, NamespaceViolation, new_run_id
-from .session import ExchangeLimits, HarnessError, OssClient, Reply, ReplyTooLarge, WrittenKeys
+from .session import ExchangeLimits, NoUsableAnswer, OssClient, Reply, ReplyTooLarge, WrittenKeys
 from .transcript import Exchange, Redactor, Transcript
 from .transport import Transport
 
@@ -17,9 +17,9 @@ __all__ = [
     "Credentials",
     "Exchange",
     "ExchangeLimits",
-    "HarnessError",
     "Namespace",
     "NamespaceViolation",
+    "NoUsableAnswer",
     "OssAuth",
     "OssClient",
     "OssError",

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
-from urllib.parse import unquote, unquote_plus, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
 
@@ -27,15 +27,6 @@ class Credentials:
 
     def __repr__(self) -> str:  # never print a secret by accident
         return f"Credentials(access_key_id={self.access_key_id!r}, access_key_secret=<redacted>)"
-
-
-def split_query(query: str) -> list[tuple[str, str]]:
-    pairs = []
-    for item in query.split("&") if query else []:
-        name, _, value = item.partition("=")
-        # '+' is a space in a query, as servers decode it (requests encodes a space that way).
-        pairs.append((unquote_plus(name), unquote_plus(value)))
-    return pairs
 
 
 def split_resource(url: str, host: str) -> tuple[str | None, str | None]:
@@ -77,7 +68,7 @@ class OssAuth(requests.auth.AuthBase):
         host = headers.get("Host") or urlsplit(request.url).netloc
         # the client names the resource (the URL alone cannot tell `bucket.host/` from a service request)
         bucket, key = getattr(request, "oss_resource", None) or split_resource(request.url, host)
-        query = split_query(urlsplit(request.url).query)
+        query = signing.split_query(urlsplit(request.url).query)
         method = request.method or "GET"
         if self.version == "v1":
             text = signing.v1_string_to_sign(method, bucket, key, headers, query)

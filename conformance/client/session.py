@@ -32,11 +32,11 @@ WRITE_METHODS = ("PUT", "POST")
 CHUNK = 64 * 1024
 
 
-class HarnessError(RuntimeError):
+class NoUsableAnswer(RuntimeError):
     """The endpoint gave no usable answer (refused, reset, timed out): not a verdict on the server."""
 
 
-class ReplyTooLarge(HarnessError):
+class ReplyTooLarge(NoUsableAnswer):
     """The reply body is larger than the configured cap; what was read is dropped."""
 
 
@@ -196,9 +196,9 @@ class OssClient:
             self.written.attempt(bucket, key)  # journalled before sending: a write without an answer may exist
         try:
             response, body = self._exchange(method, prepared)
-        except HarnessError as exc:
+        except NoUsableAnswer as exc:
             self.transcript.record(method, url, prepared.headers, data, None, failure=str(exc))
-            raise HarnessError(f"{method} {url}: {exc}") from None
+            raise NoUsableAnswer(f"{method} {url}: {exc}") from None
         exchange = self.transcript.record(
             method, url, prepared.headers, data, response.status_code, response.headers, body
         )
@@ -213,16 +213,16 @@ class OssClient:
         return reply
 
     def _exchange(self, method: str, prepared: requests.PreparedRequest) -> tuple[requests.Response, bytes]:
-        """Send and read the whole reply within the deadline and the size cap; HarnessError otherwise."""
+        """Send and read the whole reply within the deadline and the size cap; NoUsableAnswer otherwise."""
         deadline = self._deadline()
         remaining = max(0.01, deadline - time.monotonic())
         timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
         try:
             response = self.session.send(prepared, timeout=timeout, allow_redirects=False, stream=True)
         except requests.exceptions.SSLError as exc:
-            raise HarnessError(f"no answer over TLS ({tls_reason(exc)})") from None
+            raise NoUsableAnswer(f"no answer over TLS ({tls_reason(exc)})") from None
         except requests.RequestException as exc:
-            raise HarnessError(f"no answer from the endpoint ({_short(exc)})") from None
+            raise NoUsableAnswer(f"no answer from the endpoint ({_short(exc)})") from None
         try:
             body = b"" if method == "HEAD" else self._read_body(response, deadline)
         finally:
@@ -233,7 +233,7 @@ class OssClient:
         now = time.monotonic()
         cutoff = self.limits.cutoff()
         if cutoff is not None and now >= cutoff:
-            raise HarnessError("not sent: the test's or the run's deadline has passed")
+            raise NoUsableAnswer("not sent: the test's or the run's deadline has passed")
         deadline = now + self.limits.deadline
         return deadline if cutoff is None else min(deadline, cutoff)
 
@@ -245,11 +245,11 @@ class OssClient:
         body = bytearray()
         while True:
             if time.monotonic() > deadline:
-                raise HarnessError(f"reply not complete within the deadline ({len(body)} bytes read)")
+                raise NoUsableAnswer(f"reply not complete within the deadline ({len(body)} bytes read)")
             try:
                 chunk = response.raw.read1(CHUNK, decode_content=True)  # returns what is there, never waits for all
             except (urllib3.exceptions.HTTPError, OSError) as exc:
-                raise HarnessError(f"reply broken off after {len(body)} bytes ({_short(exc)})") from None
+                raise NoUsableAnswer(f"reply broken off after {len(body)} bytes ({_short(exc)})") from None
             if not chunk:
                 return bytes(body)
             body += chunk

@@ -11,7 +11,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus
 
 V4_ALGORITHM = "OSS4-HMAC-SHA256"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
@@ -36,6 +36,17 @@ V1_SUBRESOURCES = frozenset(
 )
 
 Query = Iterable[tuple[str, str]]
+
+
+def split_query(query: str) -> list[tuple[str, str]]:
+    """A URL query as decoded (name, value) pairs, in order; `+` is a space there, as servers decode it (requests
+    encodes a space that way). The client signs what it will send with it; the reference server reads with it."""
+    pairs = []
+    for item in query.split("&") if query else []:
+        if item:
+            name, _, value = item.partition("=")
+            pairs.append((unquote_plus(name), unquote_plus(value)))
+    return pairs
 
 
 def resource_path(bucket: str | None, key: str | None) -> str:

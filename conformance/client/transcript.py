@@ -122,20 +122,41 @@ class Exchange:
             return self.curl_command
         return curl_line(self.method, self.url, self.request_headers, self.request_body.encode())
 
-    def render(self) -> str:
+    def lines(self, shown: Callable[[str, str], bool] = lambda side, name: True, body_chars: int = 0) -> list[str]:
+        """The exchange as every output shows it (terminal, HTML report, stateful step log): `> ` request,
+        `< ` response; the headers `shown(side, name)` keeps, bodies cut at `body_chars` (0: as recorded)."""
+
+        def body(side: str, text: str) -> list[str]:
+            cut = text if not body_chars or len(text) <= body_chars else text[:body_chars] + " ..."
+            return [f"{side} ", *(f"{side} {line}" for line in cut.splitlines())] if text else []
+
         lines = [f"> {self.method} {self.url}"]
-        lines += [f"> {k}: {v}" for k, v in self.request_headers.items()]
-        if self.request_body:
-            lines += ["> ", *(f"> {line}" for line in self.request_body.splitlines())]
+        lines += [f"> {k}: {v}" for k, v in self.request_headers.items() if shown(">", k)]
+        lines += body(">", self.request_body)
         if self.status is None:
-            lines.append(f"< (no answer: {self.failure})")
-        else:
-            lines.append(f"< {self.status}")
-            lines += [f"< {k}: {v}" for k, v in self.response_headers.items()]
-            if self.response_body:
-                lines += ["< ", *(f"< {line}" for line in self.response_body.splitlines())]
-        lines.append(f"# reproduce: {self.curl()}")
-        return "\n".join(lines)
+            return [*lines, f"< (no answer: {self.failure})"]
+        lines.append(f"< {self.status}")
+        lines += [f"< {k}: {v}" for k, v in self.response_headers.items() if shown("<", k)]
+        return lines + body("<", self.response_body)
+
+    def render(self) -> str:
+        return "\n".join([*self.lines(), f"# reproduce: {self.curl()}"])
+
+    @classmethod
+    def from_dict(cls, x: dict) -> Exchange:
+        """An exchange read back from a results file (fields a file lacks take their defaults)."""
+        return cls(
+            method=str(x.get("method", "")),
+            url=str(x.get("url", "")),
+            request_headers=dict(x.get("request_headers") or {}),
+            request_body=str(x.get("request_body") or ""),
+            request_size=int(x.get("request_size") or 0),
+            status=x.get("status"),
+            response_headers=dict(x.get("response_headers") or {}),
+            response_body=str(x.get("response_body") or ""),
+            failure=str(x.get("failure") or ""),
+            curl_command=str(x.get("curl") or ""),
+        )
 
     def to_dict(self) -> dict:
         """Bodies as a preview plus their length and sha256 (a results file stays small)."""

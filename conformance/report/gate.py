@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .. import rules
+from .. import rules, run_state
 from ..activation import add_option, is_active
 from ..outcomes import Outcome
 from . import expectations as expect_file
@@ -170,9 +170,8 @@ class Controller:
         }
 
     def _run_info(self, status: int) -> dict:
-        from ..plugin import PROFILE_KEY, RUN_ID_KEY  # the plugin has loaded by now; imported late to avoid a cycle
-
-        profile = self.config.stash[PROFILE_KEY]
+        state = run_state.of(self.config)
+        profile = state.profile
         label = self.config.option.oss_server_label
         if not label:
             label = (
@@ -192,7 +191,7 @@ class Controller:
             "signature_version": profile.signature_version,
             "addressing": profile.addressing,
             "hypothesis_profile": profile.hypothesis_profile,
-            "run_id": self.config.stash[RUN_ID_KEY],
+            "run_id": state.run_id,
             "started": self.started,
             "finished": now(),
             "registry_hash": rules.registry_hash(),
@@ -201,19 +200,8 @@ class Controller:
 
     def _secrets(self) -> tuple[str, ...]:
         """Secrets this process knows, scrubbed from the file once more (exchanges are redacted already)."""
-        from ..plugin import HARNESS_KEY, PROFILE_KEY
-
-        found: list[str] = []
-        harness = self.config.stash.get(HARNESS_KEY, None)
-        creds = harness.credentials if harness is not None else None
-        if creds is None and not self.config.stash[PROFILE_KEY].embedded:
-            try:
-                creds = self.config.stash[PROFILE_KEY].read_credentials()
-            except ValueError:
-                creds = None
-        if creds is not None:
-            found += [creds.access_key_secret, creds.session_token]
-        return tuple(s for s in found if s)
+        creds = run_state.of(self.config).credentials()
+        return tuple(s for s in (creds.access_key_secret, creds.session_token) if s) if creds else ()
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.lines:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+from ..client.transcript import Exchange
 from ..outcomes import Outcome
 from .matrix import LEVELS, Matrix, anchor, source_link
 
@@ -62,18 +63,8 @@ def badge(outcome: str | None) -> str:
 
 
 def exchange_text(x: dict) -> str:
-    """An exchange as the terminal shows it: > request, < response."""
-    lines = [f"> {x.get('method')} {x.get('url')}"] + [f"> {k}: {v}" for k, v in x.get("request_headers", {}).items()]
-    if x.get("request_body"):
-        lines += ["> ", *(f"> {line}" for line in x["request_body"].splitlines())]
-    if x.get("status") is None:
-        lines.append(f"< (no answer: {x.get('failure', '')})")
-    else:
-        lines.append(f"< {x['status']}")
-        lines += [f"< {k}: {v}" for k, v in x.get("response_headers", {}).items()]
-        if x.get("response_body"):
-            lines += ["< ", *(f"< {line}" for line in x["response_body"].splitlines())]
-    return "\n".join(lines)
+    """An exchange of a results file as the terminal shows it."""
+    return "\n".join(Exchange.from_dict(x).lines())
 
 
 def _rule_cell(rule_id: str, meta: dict) -> str:

@@ -19,7 +19,7 @@ LEVELS = rules.LEVELS
 
 
 @dataclass
-class Run:
+class TargetRun:
     label: str  # column heading; unique within a matrix
     server: str  # the server's name as recorded; two runs of one server are compared
     info: dict
@@ -78,14 +78,14 @@ def source_link(source: str) -> str:
 class Matrix:
     def __init__(self, docs: Iterable[dict]) -> None:
         docs = sorted(docs, key=lambda d: d["run"].get("started", ""))
-        self.runs: list[Run] = []
+        self.runs: list[TargetRun] = []
         self.rules: dict[str, dict] = {}
         seen: dict[str, int] = {}
         for doc in docs:
             server = doc["run"].get("server", "?")
             seen[server] = seen.get(server, 0) + 1
             label = server if seen[server] == 1 else f"{server} #{seen[server]}"
-            self.runs.append(Run(label, server, doc["run"], doc["tests"]))
+            self.runs.append(TargetRun(label, server, doc["run"], doc["tests"]))
             for rule_id, meta in doc.get("rules", {}).items():
                 self.rules.setdefault(rule_id, meta)
         tested = {t["rule"] for run in self.runs for t in run.tests if t.get("rule")}

@@ -12,11 +12,11 @@ from dataclasses import replace
 from conformance.server.attributes import check_mutable, read_attributes
 from conformance.server.context import Context
 from conformance.server.crc64 import crc64_ecma
-from conformance.server.errors import OssError, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument
+from conformance.server.lookups import bucket_of, require_key
 from conformance.server.model import APPENDABLE, NORMAL, Bucket, ObjectVersion, content_digest
-from conformance.server.reads import require_key
 from conformance.server.request import Request, Response
-from conformance.server.writes import check_content_md5, write_headers
+from conformance.server.write_support import check_content_md5, write_headers
 
 
 def _append_position(ctx: Context, request: Request) -> int:
@@ -24,7 +24,7 @@ def _append_position(ctx: Context, request: Request) -> int:
     0016-00000502, whose Code is not documented: InvalidArgument [choice]."""
     value = request.param("position")
     if value is None and not ctx.quirks.has("append-missing-position-invalid"):
-        raise OssError("MissingArgument", ec="0016-00000501", extras={"ArgumentName": "position"})
+        raise ErrorReply("MissingArgument", ec="0016-00000501", extras={"ArgumentName": "position"})
     if value is not None and ctx.quirks.has("append-position-lenient") and not value.isdigit():
         return 0  # a parser that reads what it cannot parse as 0
     if value is None or not value.isdigit():
@@ -41,7 +41,7 @@ def _check_append(ctx: Context, current: ObjectVersion | None, position: int) ->
     size = 0
     if current is not None and not current.delete_marker:
         if current.object_type not in _appendable_types(ctx):  # a Normal object or a link (§4)
-            raise OssError("ObjectNotAppendable", extras={"Key": current.key})
+            raise ErrorReply("ObjectNotAppendable", extras={"Key": current.key})
         size = current.size
         if position == 0 and ctx.quirks.has("append-zero-on-existing-refused"):
             size = max(size, 1)  # any existing object counts as "not at its start"
@@ -49,7 +49,7 @@ def _check_append(ctx: Context, current: ObjectVersion | None, position: int) ->
         headers = {"x-oss-next-append-position": str(size)}
         if ctx.quirks.has("append-mismatch-without-next-position"):
             headers = {}
-        raise OssError("PositionNotEqualToLength", headers=headers)
+        raise ErrorReply("PositionNotEqualToLength", headers=headers)
 
 
 def _appended(version: ObjectVersion, chunk: bytes) -> ObjectVersion:
@@ -89,7 +89,7 @@ def _extend(ctx: Context, request: Request, bucket: Bucket, key: str, position: 
             return _appended(replace(current, data=b"", crc64=0), request.body)
         _check_append(ctx, current, position)
         if not request.body and ctx.quirks.has("append-empty-body-refused"):
-            raise OssError("InvalidArgument", "The append body is empty.")
+            raise ErrorReply("InvalidArgument", "The append body is empty.")
         if later_meta and ctx.quirks.has("append-later-meta-applied"):
             current = replace(current, meta=dict(sorted(later_meta.items())))
         return _appended(current, request.body)
@@ -99,18 +99,18 @@ def _extend(ctx: Context, request: Request, bucket: Bucket, key: str, position: 
 
 def append_object(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     position = _append_position(ctx, request)
     check_content_md5(request, request.body)
     current = ctx.store.current(bucket.name, key)
     if ctx.quirks.has("append-follows-link") and current is not None and current.is_link:
         key = current.target or key
         current = ctx.store.current(bucket.name, key)
-    if current is None or current.delete_marker:
-        stored = _create(ctx, request, bucket, key, position)
-    else:
-        stored = _extend(ctx, request, bucket, key, position)
+    created = current is None or current.delete_marker
+    stored = (_create if created else _extend)(ctx, request, bucket, key, position)
     headers = {**write_headers(bucket, stored), "x-oss-next-append-position": str(stored.size)}
+    if created and ctx.quirks.has("append-create-without-next-position"):
+        del headers["x-oss-next-append-position"]
     if ctx.quirks.has("append-next-position-of-chunk"):
         headers["x-oss-next-append-position"] = str(len(request.body))
     if ctx.quirks.has("append-crc64-of-chunk"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conformance.server import tagging
-from conformance.server.errors import OssError, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument
 from conformance.server.model import Bucket, ObjectVersion
 from conformance.server.request import Request
 from conformance.server.tagging import MAX_TAGS as MAX_TAGS  # symlinks.py reads it here
@@ -30,11 +30,11 @@ _META_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 def check_key(key: str) -> str:
     """docs/oss-facts.md §5: 1..1023 UTF-8 bytes, not starting with '/' or '\\'."""
     if not key:
-        raise OssError("InvalidObjectName", "The Object name can not be empty", ec="0016-00000001")
+        raise ErrorReply("InvalidObjectName", "The Object name can not be empty", ec="0016-00000001")
     if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
-        raise OssError("InvalidObjectName", "The Length of Object name must be less than 1024", ec="0016-00000002")
+        raise ErrorReply("InvalidObjectName", "The Length of Object name must be less than 1024", ec="0016-00000002")
     if key[0] in "/\\":
-        raise OssError("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
+        raise ErrorReply("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
     return key
 
 
@@ -145,7 +145,7 @@ def immutable(bucket: Bucket, current: ObjectVersion | None) -> bool:
 def check_mutable(bucket: Bucket, current: ObjectVersion | None) -> None:
     """A locked retention policy (WORM) forbids changing or deleting an existing object."""
     if immutable(bucket, current):
-        raise OssError("FileImmutable", extras={"Key": current.key if current else ""})
+        raise ErrorReply("FileImmutable", extras={"Key": current.key if current else ""})
 
 
 def overwrite_guard(forbid: bool):  # -> storage.Guard
@@ -155,6 +155,6 @@ def overwrite_guard(forbid: bool):  # -> storage.Guard
         check_mutable(bucket, current)
         exists = current is not None and not current.delete_marker
         if forbid and exists and not bucket.versioning:
-            raise OssError("FileAlreadyExists", extras={"Key": current.key if current else ""})
+            raise ErrorReply("FileAlreadyExists", extras={"Key": current.key if current else ""})
 
     return guard

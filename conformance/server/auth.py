@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 
 from conformance.client import signing
-from conformance.server.errors import OssError, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument
 from conformance.server.quirks import NO_QUIRKS, Quirks
 from conformance.server.request import Request
 from conformance.server.xmlutil import http_date, parse_http_date, parse_v4_date
@@ -21,29 +21,32 @@ MAX_SKEW_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
-class Credentials:
+class AccountKeys:
     access_key_id: str
     access_key_secret: str
     region: str
 
 
 def authenticate(
-    request: Request, credentials: Credentials, now: float | None = None, quirks: Quirks = NO_QUIRKS
+    request: Request, credentials: AccountKeys, now: float | None = None, quirks: Quirks = NO_QUIRKS
 ) -> None:
     """Mark the request authenticated or raise; a request with no credentials at all stays anonymous."""
     now = time.time() if now is None else now
     authorization = request.header("authorization")
+    if quirks.has("signature-not-verified"):
+        request.anonymous = authorization is None
+        return
     if authorization is not None:
         if quirks.has("v1-signature-rejected") and authorization.startswith("OSS "):
-            raise OssError("AccessDenied", "Authorization header is invalid.")
+            raise ErrorReply("AccessDenied", "Authorization header is invalid.")
         if quirks.has("v4-separator-strict") and ", " in authorization:
-            raise OssError("AccessDenied", "Authorization header is invalid.")
+            raise ErrorReply("AccessDenied", "Authorization header is invalid.")
         if authorization.startswith(signing.V4_ALGORITHM + " "):
             _verify_v4(request, credentials, signing.parse_v4_authorization(authorization), now, presigned=False)
         elif authorization.startswith("OSS "):
             _verify_v1_header(request, credentials, authorization[4:], now, quirks)
         else:
-            raise OssError("AccessDenied", "Authorization header is invalid.")
+            raise ErrorReply("AccessDenied", "Authorization header is invalid.")
     elif request.param("x-oss-signature") is not None:
         _verify_v4(request, credentials, _v4_query_fields(request), now, presigned=True)
     elif request.param("Signature") is not None:
@@ -53,35 +56,35 @@ def authenticate(
     request.anonymous = False
 
 
-def _check_access_key(access_key_id: str, credentials: Credentials) -> None:
+def _check_access_key(access_key_id: str, credentials: AccountKeys) -> None:
     if access_key_id != credentials.access_key_id:
-        raise OssError("InvalidAccessKeyId", extras={"OSSAccessKeyId": access_key_id})
+        raise ErrorReply("InvalidAccessKeyId", extras={"OSSAccessKeyId": access_key_id})
 
 
 def _check_skew(request_time: int | None, now: float, raw: str | None) -> None:
     if request_time is None:
-        raise OssError("AccessDenied", "Invalid date format of the request time.")
+        raise ErrorReply("AccessDenied", "Invalid date format of the request time.")
     if abs(request_time - now) > MAX_SKEW_SECONDS:
         extras = {"RequestTime": raw or "", "ServerTime": http_date(now)}
-        raise OssError("RequestTimeTooSkewed", extras=extras)
+        raise ErrorReply("RequestTimeTooSkewed", extras=extras)
 
 
 def _compare(expected: str, provided: str, string_to_sign: str, access_key_id: str) -> None:
     if not hmac.compare_digest(expected.encode(), provided.encode()):
         extras = {"StringToSign": string_to_sign, "SignatureProvided": provided, "OSSAccessKeyId": access_key_id}
-        raise OssError("SignatureDoesNotMatch", extras=extras)
+        raise ErrorReply("SignatureDoesNotMatch", extras=extras)
 
 
 # ---------------------------------------------------------------- V1
 
 
-def _compare_v1(credentials: Credentials, string_to_sign: str, provided: str, access_key_id: str) -> None:
+def _compare_v1(credentials: AccountKeys, string_to_sign: str, provided: str, access_key_id: str) -> None:
     _compare(
         signing.v1_signature(credentials.access_key_secret, string_to_sign), provided, string_to_sign, access_key_id
     )
 
 
-def _verify_v1_header(request: Request, credentials: Credentials, value: str, now: float, quirks: Quirks) -> None:
+def _verify_v1_header(request: Request, credentials: AccountKeys, value: str, now: float, quirks: Quirks) -> None:
     access_key_id, _, provided = value.partition(":")
     _check_access_key(access_key_id, credentials)
     raw_date = request.header("x-oss-date") or request.header("date")  # x-oss-date wins (docs/oss-facts.md §6.2)
@@ -93,12 +96,12 @@ def _verify_v1_header(request: Request, credentials: Credentials, value: str, no
     _compare_v1(credentials, string_to_sign, provided, access_key_id)
 
 
-def _verify_v1_presigned(request: Request, credentials: Credentials, now: float) -> None:
+def _verify_v1_presigned(request: Request, credentials: AccountKeys, now: float) -> None:
     access_key_id = request.param("OSSAccessKeyId") or ""
     _check_access_key(access_key_id, credentials)
     expires = request.param("Expires") or ""
     if not expires.isdigit() or int(expires) < now:
-        raise OssError("AccessDenied", "Request has expired.", extras={"Expires": expires})
+        raise ErrorReply("AccessDenied", "Request has expired.", extras={"Expires": expires})
     string_to_sign = signing.v1_string_to_sign(
         request.method, request.bucket, request.key, request.headers, request.query, date=expires
     )
@@ -129,7 +132,7 @@ def _v4_scope(fields: dict[str, str]) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-def _verify_v4(request: Request, credentials: Credentials, fields: dict[str, str], now: float, presigned: bool) -> None:
+def _verify_v4(request: Request, credentials: AccountKeys, fields: dict[str, str], now: float, presigned: bool) -> None:
     access_key_id, scope_date, region = _v4_scope(fields)
     if not presigned and request.header("x-oss-content-sha256") != signing.UNSIGNED_PAYLOAD:
         raise invalid_argument("Invalid x-oss-content-sha256, only UNSIGNED-PAYLOAD is supported.", ec="0002-00000214")
@@ -158,6 +161,6 @@ def _verify_v4(request: Request, credentials: Credentials, fields: dict[str, str
 
 def _check_presign_expiry(request_time: int | None, expires: str, now: float) -> None:
     if request_time is None or not expires.isdigit():
-        raise OssError("AccessDenied", "Invalid presigned URL.")
+        raise ErrorReply("AccessDenied", "Invalid presigned URL.")
     if request_time + int(expires) < now:
-        raise OssError("AccessDenied", "Request has expired.")
+        raise ErrorReply("AccessDenied", "Request has expired.")

@@ -10,8 +10,9 @@ import time
 from xml.sax.saxutils import escape
 
 from conformance.server.context import Context
+from conformance.server.lookups import bucket_of
+from conformance.server.replies import xml_reply
 from conformance.server.request import Request, Response
-from conformance.server.subresources import xml_reply
 from conformance.server.xmlutil import element
 
 # Storage class -> the element-name prefix GetBucketStat uses for it.
@@ -29,7 +30,7 @@ def get_bucket_location(ctx: Context, request: Request) -> Response:
 
 
 def get_bucket_stat(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     versions = [version for _, kept in ctx.store.snapshot(bucket.name) for version in kept]
     objects = [v for v in versions if not v.delete_marker]
     parts = [part for upload in ctx.store.uploads(bucket.name) for part in upload.parts.values()]

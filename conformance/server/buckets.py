@@ -9,34 +9,35 @@ import re
 
 from conformance.server.attributes import BUCKET_ACLS, OBJECT_CLASSES
 from conformance.server.context import Context
-from conformance.server.errors import OssError, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument
+from conformance.server.lookups import bucket_of
+from conformance.server.replies import acl_policy, owner_element, xml_reply
 from conformance.server.request import Request, Response
-from conformance.server.subresources import acl_policy, owner_element, xml_reply
 from conformance.server.xmlutil import child_text, element, iso8601, parse_xml
 
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 
 
 def get_versioning(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     status = [element("Status", bucket.versioning)] if bucket.versioning else []
     return xml_reply("VersioningConfiguration", status)
 
 
 def put_versioning(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     root = parse_xml(request.body)
     if root is None or root.tag != "VersioningConfiguration":
-        raise OssError("MalformedXML")
+        raise ErrorReply("MalformedXML")
     status = child_text(root, "Status")
     if status not in ("Enabled", "Suspended"):
-        raise OssError("MalformedXML", extras={"ErrorDetail": "Status must be Enabled or Suspended."})
+        raise ErrorReply("MalformedXML", extras={"ErrorDetail": "Status must be Enabled or Suspended."})
     ctx.store.configure_bucket(bucket.name, versioning=status)
     return Response(200)
 
 
 def get_bucket_acl(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     return xml_reply("AccessControlPolicy", acl_policy(bucket.acl))
 
 
@@ -48,13 +49,13 @@ def _bucket_acl(request: Request) -> str:
 
 
 def put_bucket_acl(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     ctx.store.configure_bucket(bucket.name, acl=_bucket_acl(request))
     return Response(200)
 
 
 def get_bucket_info(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     region = ctx.credentials.region
     info = [
         element("Name", bucket.name),
@@ -75,7 +76,7 @@ def get_bucket_info(ctx: Context, request: Request) -> Response:
 def create_bucket(ctx: Context, request: Request) -> Response:
     name = request.bucket or ""
     if not BUCKET_NAME.match(name):
-        raise OssError("InvalidBucketName", extras={"BucketName": name})
+        raise ErrorReply("InvalidBucketName", extras={"BucketName": name})
     storage_class = "Standard"
     root = parse_xml(request.body) if request.body else None
     if root is not None:
@@ -93,13 +94,13 @@ def delete_bucket(ctx: Context, request: Request) -> Response:
 
 
 def head_bucket(ctx: Context, request: Request) -> Response:
-    ctx.store.bucket(request.bucket or "")
+    bucket_of(ctx, request)
     return Response(200)
 
 
 def list_live_channels(ctx: Context, request: Request) -> Response:
     """LiveChannel is not modelled, so there is never one: oss2's test fixtures list live channels in tearDown
     (docs/oss-facts.md §8.2); an empty answer is the truthful one."""
-    ctx.store.bucket(request.bucket or "")
+    bucket_of(ctx, request)
     children = [element("Prefix", ""), element("Marker", ""), element("MaxKeys", 100), element("IsTruncated", False)]
     return xml_reply("ListLiveChannelResult", children)

@@ -7,7 +7,7 @@ whole object with 200 and no Content-Range).
 
 from __future__ import annotations
 
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
 from conformance.server.request import Request
 from conformance.server.xmlutil import http_date, parse_http_date
 
@@ -32,14 +32,14 @@ def check_conditions(request: Request, etag: str, last_modified: int, prefix: st
     unmodified_since = parse_http_date(request.header(prefix + "if-unmodified-since"))
     modified_since = parse_http_date(request.header(prefix + "if-modified-since"))
     if if_match is not None and not _matches(if_match, etag):
-        raise OssError("PreconditionFailed", extras={"Condition": "If-Match"})
+        raise ErrorReply("PreconditionFailed", extras={"Condition": "If-Match"})
     if if_match is None and unmodified_since is not None and last_modified > unmodified_since:
-        raise OssError("PreconditionFailed", extras={"Condition": "If-Unmodified-Since"})
+        raise ErrorReply("PreconditionFailed", extras={"Condition": "If-Unmodified-Since"})
     not_modified_headers = {"ETag": etag, "Last-Modified": http_date(last_modified)}
     if if_none_match is not None and _matches(if_none_match, etag):
-        raise OssError("NotModified", headers=not_modified_headers)
+        raise ErrorReply("NotModified", headers=not_modified_headers)
     if if_none_match is None and modified_since is not None and last_modified <= modified_since:
-        raise OssError("NotModified", headers=not_modified_headers)
+        raise ErrorReply("NotModified", headers=not_modified_headers)
 
 
 def parse_range(value: str | None, size: int, standard: bool = False) -> tuple[int, int] | None:
@@ -65,7 +65,7 @@ def parse_range(value: str | None, size: int, standard: bool = False) -> tuple[i
         return None
     if first >= size:
         if standard:
-            raise OssError("InvalidRange", headers={"Content-Range": f"bytes */{size}"})
+            raise ErrorReply("InvalidRange", headers={"Content-Range": f"bytes */{size}"})
         return None
     if last >= size and not standard:
         return None

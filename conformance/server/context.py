@@ -7,7 +7,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from conformance.server.auth import Credentials
+from conformance.server.auth import AccountKeys
 from conformance.server.quirks import Quirks
 from conformance.server.storage import Store
 
@@ -15,7 +15,7 @@ from conformance.server.storage import Store
 @dataclass
 class Context:
     store: Store
-    credentials: Credentials
+    credentials: AccountKeys
     quirks: Quirks
     verbose: bool = False
     max_body: int = 64 * 1024 * 1024  # bytes of a request body accepted; over it: 400 EntityTooLarge

@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 from conformance.server.attributes import check_mutable, immutable
 from conformance.server.context import Context
-from conformance.server.errors import OssError
-from conformance.server.reads import require_key
+from conformance.server.errors import ErrorReply
+from conformance.server.lookups import bucket_of, require_key
 from conformance.server.request import Request, Response
 from conformance.server.storage import Deleted
-from conformance.server.writes import check_content_md5
+from conformance.server.write_support import check_content_md5
 from conformance.server.xmlutil import child_text, element, parse_xml, parse_xml_with_controls, xml_document
 
 MAX_DELETE_KEYS = 1000
@@ -32,7 +32,7 @@ def _delete_headers(deleted: Deleted) -> dict[str, str]:
 
 def delete_object(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     current = ctx.store.current(bucket.name, key)
     if ctx.quirks.has("delete-follows-link") and current is not None and current.is_link:
         key = current.target or key
@@ -46,10 +46,9 @@ def delete_object(ctx: Context, request: Request) -> Response:
     if no_marker:
         version_id = current.version_id  # the current version itself goes, and no marker is written
     if ctx.quirks.has("delete-missing-404") and (current is None or current.delete_marker):
-        raise OssError("NoSuchKey", extras={"Key": key})
+        raise ErrorReply("NoSuchKey", extras={"Key": key})
     deleted = ctx.store.delete(bucket.name, key, version_id, guard=check_mutable)
-    status = 200 if ctx.quirks.has("delete-returns-200") else 204
-    return Response(status, {} if no_marker else _delete_headers(deleted))
+    return Response(204, {} if no_marker else _delete_headers(deleted))
 
 
 def _requested_objects(ctx: Context, request: Request) -> tuple[bool, list[tuple[str, str | None]]]:
@@ -58,11 +57,11 @@ def _requested_objects(ctx: Context, request: Request) -> tuple[bool, list[tuple
     strict = ctx.quirks.has("batch-delete-strict-xml")
     root = parse_xml(request.body) if strict else parse_xml_with_controls(request.body)
     if root is None or root.tag != "Delete":
-        raise OssError("MalformedXML")
+        raise ErrorReply("MalformedXML")
     objects = [(child_text(node, "Key"), child_text(node, "VersionId")) for node in root.findall("Object")]
     limit = sys.maxsize if ctx.quirks.has("batch-delete-no-limit") else MAX_DELETE_KEYS
     if not objects or len(objects) > limit or any(not key for key, _ in objects):
-        raise OssError("MalformedXML")
+        raise ErrorReply("MalformedXML")
     quiet = (child_text(root, "Quiet") or "false").strip().lower() == "true"
     return quiet, [(key or "", version_id) for key, version_id in objects]
 
@@ -79,9 +78,9 @@ def _deleted_entry(key: str, deleted: Deleted, encode: bool, version_requested: 
 
 
 def delete_multiple(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     if request.header("content-md5") is None:  # required by the API [choice of code: MissingArgument]
-        raise OssError("MissingArgument", "Missing Content-MD5.", extras={"ArgumentName": "Content-MD5"})
+        raise ErrorReply("MissingArgument", "Missing Content-MD5.", extras={"ArgumentName": "Content-MD5"})
     if not ctx.quirks.has("batch-delete-md5-unchecked"):
         check_content_md5(request, request.body)
     quiet, objects = _requested_objects(ctx, request)
@@ -94,7 +93,7 @@ def delete_multiple(ctx: Context, request: Request) -> Response:
             else ctx.store.version(bucket.name, key, version_id)
         )
         if immutable(bucket, current):
-            raise OssError("FileImmutable", extras={"Key": key})
+            raise ErrorReply("FileImmutable", extras={"Key": key})
     encode = request.param("encoding-type") == "url" and not ctx.quirks.has("batch-delete-encoding-ignored")
     entries = []
     for key, version_id in objects:

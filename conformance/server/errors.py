@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from xml.etree import ElementTree as ET
 
-from conformance.server.xmlutil import element, xml_document
+from conformance.server.xmlutil import element, root_named, xml_document
 
 PLACEHOLDER_EC = "0000-00000000"  # no EC documented for this case
 
@@ -104,7 +105,7 @@ ERROR_TABLE: dict[str, ErrorSpec] = {
 
 
 @dataclass
-class OssError(Exception):
+class ErrorReply(Exception):
     """An error reply. `extras` become extra elements of <Error>; `headers` extra reply headers."""
 
     code: str
@@ -122,13 +123,21 @@ class OssError(Exception):
         super().__init__(f"{self.status} {self.code}: {self.message}")
 
 
-def invalid_argument(message: str, ec: str | None = None, name: str = "", value: str = "") -> OssError:
+def invalid_argument(message: str, ec: str | None = None, name: str = "", value: str = "") -> ErrorReply:
     """InvalidArgument with the ArgumentName/ArgumentValue extras OSS adds."""
     extras = {"ArgumentName": name, "ArgumentValue": value} if name else {}
-    return OssError("InvalidArgument", message, ec=ec, extras=extras)
+    return ErrorReply("InvalidArgument", message, ec=ec, extras=extras)
 
 
-def error_xml(error: OssError, request_id: str, host_id: str) -> bytes:
+def xml_body(body: bytes, root: str) -> ET.Element:
+    """A request body's XML document with root element `root`; anything else is 400 MalformedXML."""
+    found = root_named(body, root)
+    if found is None:
+        raise ErrorReply("MalformedXML")
+    return found
+
+
+def error_xml(error: ErrorReply, request_id: str, host_id: str) -> bytes:
     ec = error.ec or PLACEHOLDER_EC
     children = [
         element("Code", error.code),

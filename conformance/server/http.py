@@ -16,9 +16,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from conformance.server.auth import authenticate
 from conformance.server.context import Context
-from conformance.server.errors import OssError, error_xml
+from conformance.server.errors import ErrorReply, error_xml
 from conformance.server.listing import lists_missing_bucket
-from conformance.server.request import Response, build_request
+from conformance.server.request import Request, Response, build_request
+from conformance.server.rewrites import filter_error, filter_reply, filter_request
 from conformance.server.router import creates_bucket, dispatch
 from conformance.server.xmlutil import http_date
 
@@ -31,15 +32,8 @@ def _as_utf8(value: str) -> str:
         return value
 
 
-def error_response(ctx: Context, error: OssError, request_id: str, host: str, head: bool) -> Response:
-    if ctx.quirks.has("not-found-generic") and error.code in ("NoSuchKey", "NoSuchBucket"):
-        error.code = "NotFound"
-    if ctx.quirks.has("no-such-upload-generic") and error.code == "NoSuchUpload":
-        error.code = "NoSuchKey"
-    if ctx.quirks.has("no-such-bucket-as-no-such-key") and error.code == "NoSuchBucket":
-        error.code = "NoSuchKey"
-    if ctx.quirks.has("bad-request-generic") and error.status == 400:
-        error.code = "BadRequest"
+def error_response(ctx: Context, error: ErrorReply, request_id: str, host: str, head: bool) -> Response:
+    filter_error(ctx, error)
     body = error_xml(error, request_id, host)
     headers = {"Content-Type": "application/xml", "x-oss-ec": error.ec or "", **error.headers}
     if ctx.quirks.has("error-body-not-xml"):
@@ -51,16 +45,6 @@ def error_response(ctx: Context, error: OssError, request_id: str, host: str, he
             headers["x-oss-err"] = base64.b64encode(body).decode()
         return Response(error.status or 500, headers, b"", 0)
     return Response(error.status or 500, headers, body)
-
-
-def clone_reply_headers(ctx: Context, headers: dict[str, str], status: int) -> None:
-    """Reply-header mistakes of clones (quirks); a no-op when none is enabled."""
-    if ctx.quirks.has("request-id-missing-on-errors") and status >= 400:
-        headers.pop("x-oss-request-id", None)
-    if ctx.quirks.has("etag-lowercase") and "ETag" in headers:
-        headers["ETag"] = headers["ETag"].lower()
-    if ctx.quirks.has("etag-unquoted") and "ETag" in headers:
-        headers["ETag"] = headers["ETag"].strip('"')
 
 
 class OssRequestHandler(BaseHTTPRequestHandler):
@@ -90,11 +74,11 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         length = int(headers.get("content-length") or 0)
         if length > cap:
             self.close_connection = True  # the unread body makes the connection unusable
-            raise OssError("EntityTooLarge", extras={"MaxSizeAllowed": str(cap), "ProposedSize": str(length)})
+            raise ErrorReply("EntityTooLarge", extras={"MaxSizeAllowed": str(cap), "ProposedSize": str(length)})
         body = self.rfile.read(length) if length > 0 else b""
         if len(body) < length:
             self.close_connection = True
-            raise OssError("IncompleteBody")
+            raise ErrorReply("IncompleteBody")
         return body
 
     def _read_chunked(self, cap: int) -> bytes:
@@ -108,7 +92,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             total += size
             if total > cap:
                 self.close_connection = True
-                raise OssError("EntityTooLarge", extras={"MaxSizeAllowed": str(cap)})
+                raise ErrorReply("EntityTooLarge", extras={"MaxSizeAllowed": str(cap)})
             chunks.append(self.rfile.read(size))
             self.rfile.readline()
 
@@ -118,27 +102,24 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         request_id = ctx.next_request_id()
         headers = self._lower_headers()
         head = self.command == "HEAD"
+        request = None
         try:
             request = build_request(self.command, self.path, headers, b"", ctx.store.has_bucket, ctx.quirks)
             missing = request.bucket and not ctx.store.has_bucket(request.bucket)
             if missing and not creates_bucket(request) and not lists_missing_bucket(ctx, request):
-                raise OssError("NoSuchBucket", extras={"BucketName": request.bucket})  # before the key is judged
-            if ctx.quirks.has("signature-not-verified"):
-                request.anonymous = request.header("authorization") is None
-            else:
-                authenticate(request, ctx.credentials, quirks=ctx.quirks)  # from the headers: no body read yet
+                raise ErrorReply("NoSuchBucket", extras={"BucketName": request.bucket})  # before the key is judged
+            authenticate(request, ctx.credentials, quirks=ctx.quirks)  # from the headers: no body read yet
             request.body = self._body_for(request, headers)
-            if request.stored_key is not None:
-                request.key = request.stored_key
+            filter_request(ctx, request)
             response = dispatch(ctx, request)
-        except OssError as error:
+        except ErrorReply as error:
             if not self._body_done:
                 self.close_connection = True  # an unread body would be taken for the next request
             response = error_response(ctx, error, request_id, headers.get("host", ""), head)
         except Exception:  # a server bug must still produce a well-formed reply
             traceback.print_exc(file=sys.stderr)
-            response = error_response(ctx, OssError("InternalError"), request_id, headers.get("host", ""), head)
-        self._send(response, request_id, head)
+            response = error_response(ctx, ErrorReply("InternalError"), request_id, headers.get("host", ""), head)
+        self._send(response, request_id, head, request)
 
     _body_done = False
 
@@ -150,7 +131,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         try:
             body = self._read_body(headers)
         except ValueError:
-            raise OssError("InvalidRequest", "The request body framing is invalid.") from None
+            raise ErrorReply("InvalidRequest", "The request body framing is invalid.") from None
         self._body_done = True
         return body
 
@@ -158,7 +139,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         """Malformed HTTP (bad request line, headers, version): still an OSS XML error where a reply is possible."""
         self.close_connection = True
         codes = {400: "InvalidRequest", 405: "MethodNotAllowed", 501: "NotImplemented"}
-        error = OssError(codes.get(code, "InvalidRequest"), message or "Malformed HTTP request.", status=code)
+        error = ErrorReply(codes.get(code, "InvalidRequest"), message or "Malformed HTTP request.", status=code)
         request_id = self.server.context.next_request_id()
         host = self.headers.get("host", "") if getattr(self, "headers", None) else ""
         response = error_response(self.server.context, error, request_id, host, self.command == "HEAD")
@@ -166,9 +147,8 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             return
         self._send(response, request_id, getattr(self, "command", "") == "HEAD")
 
-    def _send(self, response: Response, request_id: str, head: bool) -> None:
+    def _send(self, response: Response, request_id: str, head: bool, request: Request | None = None) -> None:
         length = response.content_length if response.content_length is not None else len(response.body)
-        lines = [f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}"]
         common = {
             "Server": "AliyunOSS",
             "Date": http_date(),
@@ -176,16 +156,17 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             "Connection": "close" if self.close_connection else "keep-alive",
             "x-oss-request-id": request_id,
         }
-        headers = {**common, **response.headers}
-        clone_reply_headers(self.server.context, headers, response.status)
-        lines += [f"{name}: {value}" for name, value in headers.items()]
+        reply = Response(response.status, {**common, **response.headers}, response.body)
+        filter_reply(self.server.context, request, reply)
+        lines = [f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}"]
+        lines += [f"{name}: {value}" for name, value in reply.headers.items()]
         payload = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
         try:
-            self.wfile.write(payload if head else payload + response.body)
+            self.wfile.write(payload if head else payload + reply.body)
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        self.log_request(response.status, length)
+        self.log_request(reply.status, length)
 
 
 class OssHTTPServer(ThreadingHTTPServer):

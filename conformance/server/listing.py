@@ -12,85 +12,17 @@ import binascii
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 from conformance.server.context import Context
 from conformance.server.errors import invalid_argument
+from conformance.server.lookups import stored_size
 from conformance.server.model import NORMAL, Bucket, ObjectVersion
-from conformance.server.quirks import NO_QUIRKS
-from conformance.server.reads import stored_size
+from conformance.server.paging import Encoder, Page
+from conformance.server.replies import owner_element, xml_reply
 from conformance.server.request import Request, Response
-from conformance.server.subresources import owner_element, xml_reply
 from conformance.server.xmlutil import element, iso8601
 
 DEFAULT_MAX_KEYS, MAX_MAX_KEYS = 100, 1000
-
-
-class Page:
-    """One page of a listing: entries and common prefixes in key order, capped at max-keys together."""
-
-    def __init__(
-        self,
-        rows: Iterable[tuple[str, Any]],
-        prefix: str,
-        delimiter: str,
-        after: str,
-        max_keys: int,
-        *,
-        count_prefixes: bool = True,  # False and True below only for quirks
-        repeat_groups: bool = False,
-    ):
-        self.entries: list[tuple[str, Any]] = []
-        self.prefixes: list[str] = []
-        self.truncated = False
-        self.count_prefixes = count_prefixes
-        self.last: Any = None  # the last (key, payload) or common prefix taken; the next page starts after it
-        self.following: str | None = None  # the first key or prefix left for the next page
-        for key, payload in rows:
-            group = self._group(key, prefix, delimiter)
-            repeated = self.prefixes and self.prefixes[-1] == group and not repeat_groups
-            if group is not None and (group <= after or repeated):
-                continue  # a common prefix is listed once, and not again on later pages
-            if len(self.entries) + (len(self.prefixes) if count_prefixes else 0) >= max_keys:
-                self.truncated = True
-                self.following = key if group is None else group
-                break
-            if group is None:
-                self.entries.append((key, payload))
-                self.last = (key, payload)
-            else:
-                self.prefixes.append(group)
-                self.last = (group, None)
-
-    @staticmethod
-    def _group(key: str, prefix: str, delimiter: str) -> str | None:
-        if not delimiter:
-            return None
-        index = key.find(delimiter, len(prefix))
-        return None if index < 0 else key[: index + len(delimiter)]
-
-
-class Encoder:
-    """encoding-type=url: a space is %20 and a plus %2B, which both the plain and the form-style decoders of the
-    SDKs read back (docs/oss-facts.md §26.2, §9.21); `/` stays."""
-
-    def __init__(self, request: Request, ctx: Context | None = None) -> None:
-        encoding = request.param("encoding-type")
-        quirks = ctx.quirks if ctx is not None else NO_QUIRKS
-        if encoding not in (None, "url") and quirks.has("list-encoding-type-ignored"):
-            encoding = None
-        if encoding not in (None, "url"):
-            raise invalid_argument("The encoding-type is invalid.", name="encoding-type", value=encoding or "")
-        self.url = encoding == "url"
-        self.key_only = quirks.has("list-encoding-key-only")
-        self.quote = quote_plus if quirks.has("list-encoding-plus") else quote
-
-    def __call__(self, name: str, value: str) -> str:
-        encoded = self.url and (name == "Key" or not self.key_only)
-        return element(name, self.quote(value, safe="/") if encoded else value)
-
-    def trailer(self) -> list[str]:
-        return [element("EncodingType", "url")] if self.url else []
 
 
 def max_keys(request: Request, ctx: Context | None = None) -> int:
@@ -173,6 +105,8 @@ def _live_rows(
         live = [v for v in versions if not v.delete_marker] if ctx.quirks.has("list-shows-deleted") else versions
         if live and not live[-1].delete_marker:
             version = live[-1]
+            if ctx.quirks.has("links-not-listed") and version.is_link:
+                continue
             if ctx.quirks.has("list-type-normal") and version.is_link:
                 version = replace(version, object_type=NORMAL)
             yield key, version
@@ -222,13 +156,14 @@ def list_objects(ctx: Context, request: Request) -> Response:
     v2 = request.param("list-type") == "2"
     encode, limit = Encoder(request, ctx), max_keys(request, ctx)
     prefix, delimiter = request.param("prefix", "") or "", request.param("delimiter", "") or ""
+    matched = prefix.rstrip("/") if ctx.quirks.has("list-prefix-slash-stripped") else prefix
     token = request.param("continuation-token")
     if v2:
         after = _untoken(ctx, token) if token else request.param("start-after", "") or ""
     else:
         after = request.param("marker", "") or ""
     inclusive = ctx.quirks.has("list-marker-inclusive") and not token  # the quirk reads marker and start-after
-    page = _page(ctx, _live_rows(ctx, bucket, prefix, after, inclusive), prefix, delimiter, after, limit)
+    page = _page(ctx, _live_rows(ctx, bucket, matched, after, inclusive), prefix, delimiter, after, limit)
     with_owner = not v2 or request.param("fetch-owner") == "true" or ctx.quirks.has("list-owner-always")
     contents = [
         element("Contents", [encode("Key", key), *_entry_fields(ctx, v), *([owner_element()] if with_owner else [])])

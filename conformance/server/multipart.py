@@ -18,14 +18,14 @@ from urllib.parse import quote
 from conformance.server.attributes import overwrite_guard, read_attributes
 from conformance.server.conditions import check_conditions, parse_range
 from conformance.server.context import Context
-from conformance.server.errors import OssError, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument, xml_body
+from conformance.server.lookups import bucket_of, require_key, select_version, version_headers
 from conformance.server.model import MULTIPART, ObjectVersion, Part, Upload, content_digest
-from conformance.server.reads import require_key, select_version, version_headers
+from conformance.server.replies import xml_reply
 from conformance.server.request import Request, Response
 from conformance.server.storage import new_upload_id
-from conformance.server.subresources import xml_reply
-from conformance.server.writes import check_content_md5, forbids_overwrite, parse_copy_source
-from conformance.server.xmlutil import child_text, element, iso8601, root_named
+from conformance.server.write_support import check_content_md5, forbids_overwrite, parse_copy_source
+from conformance.server.xmlutil import child_text, element, iso8601
 
 MIN_PART_SIZE = 102400  # 100 KB, every part but the last
 MAX_PART_NUMBER = 10000
@@ -45,7 +45,7 @@ def name_element(tag: str, name: str, encode: bool) -> str:
 
 def initiate(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     if ctx.quirks.has("mpu-storage-class-unchecked"):
         request.headers.pop("x-oss-storage-class", None)
     attributes = read_attributes(request, bucket)
@@ -93,7 +93,7 @@ def _store_part(ctx: Context, request: Request, data: bytes) -> Part:
         etag = f'"{hashlib.sha1(data).hexdigest().upper()[:32]}"'
     part = Part(number, data, etag, crc, int(time.time()), time.time_ns())
     if ctx.quirks.has("part-size-checked-at-upload") and len(data) < MIN_PART_SIZE:
-        raise OssError("EntityTooSmall")
+        raise ErrorReply("EntityTooSmall")
     if ctx.quirks.has("part-first-write-wins") and number in upload.parts:
         return upload.parts[number]
     ctx.store.put_part(bucket_name, key, upload_id, part)
@@ -127,7 +127,7 @@ def upload_part_copy(ctx: Context, request: Request) -> Response:
     if source.is_link:  # a link source is refused (EC 0042-00000308) [choice of Code]
         raise invalid_argument("The source object is a symlink.", ec="0042-00000308", name="x-oss-copy-source")
     if source.needs_restore():
-        raise OssError("InvalidObjectState", extras={"Key": source.key})
+        raise ErrorReply("InvalidObjectState", extras={"Key": source.key})
     if not ctx.quirks.has("part-copy-conditions-ignored"):
         check_conditions(request, source.etag, source.last_modified, prefix="x-oss-copy-source-")
     byte_range = _copy_range(ctx, request, source.size)
@@ -142,17 +142,15 @@ def upload_part_copy(ctx: Context, request: Request) -> Response:
 
 
 def _listed_parts(body: bytes) -> list[tuple[int, str]]:
-    root = root_named(body, "CompleteMultipartUpload")
-    if root is None:
-        raise OssError("MalformedXML")
+    root = xml_body(body, "CompleteMultipartUpload")
     listed = []
     for node in root.findall("Part"):
         number, etag = child_text(node, "PartNumber"), child_text(node, "ETag")
         if number is None or etag is None or not number.strip().isdigit():
-            raise OssError("MalformedXML")
+            raise ErrorReply("MalformedXML")
         listed.append((int(number), etag))
     if not listed:
-        raise OssError("MalformedXML")
+        raise ErrorReply("MalformedXML")
     return listed
 
 
@@ -165,11 +163,11 @@ def _check_order(ctx: Context, listed: list[tuple[int, str]]) -> list[tuple[int,
         listed = sorted(listed)
     numbers = [number for number, _ in listed]
     if any(not 1 <= n <= MAX_PART_NUMBER for n in numbers):
-        raise OssError("InvalidPartOrder", "Part number must be an integer between 1 and 10000, inclusive.")
+        raise ErrorReply("InvalidPartOrder", "Part number must be an integer between 1 and 10000, inclusive.")
     if any(a >= b for a, b in pairwise(numbers)):
-        raise OssError("InvalidPartOrder")
+        raise ErrorReply("InvalidPartOrder")
     if ctx.quirks.has("part-numbers-contiguous") and numbers != list(range(1, len(numbers) + 1)):
-        raise OssError("InvalidPartOrder")
+        raise ErrorReply("InvalidPartOrder")
     return listed
 
 
@@ -183,7 +181,7 @@ def _chosen_parts(ctx: Context, upload: Upload, listed: list[tuple[int, str]] | 
         if part is None and ctx.quirks.has("complete-missing-parts-skipped"):
             continue
         if part is None or not (_same_etag(etag, part) or ctx.quirks.has("complete-etag-unchecked")):
-            raise OssError("InvalidPart", extras={"PartNumber": str(number), "ETag": etag})
+            raise ErrorReply("InvalidPart", extras={"PartNumber": str(number), "ETag": etag})
         chosen.append(part)
     if ctx.quirks.has("complete-in-upload-order"):
         chosen.sort(key=lambda p: p.uploaded_ns)
@@ -196,7 +194,7 @@ def _check_sizes(ctx: Context, parts: list[Part]) -> None:
     judged = parts if ctx.quirks.has("last-part-size-checked") else parts[:-1]
     for part in judged:
         if len(part.data) < MIN_PART_SIZE:
-            raise OssError("EntityTooSmall", extras={"PartNumber": str(part.number)})
+            raise ErrorReply("EntityTooSmall", extras={"PartNumber": str(part.number)})
 
 
 def multipart_etag(parts: list[Part]) -> str:
@@ -217,7 +215,7 @@ def _complete_all(ctx: Context, request: Request) -> bool:
 
 def complete(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     upload_id = request.param("uploadId") or ""
     check_content_md5(request, request.body)
     attributes = read_attributes(request, bucket)
@@ -274,7 +272,7 @@ def _page_size(request: Request) -> int:
 
 def list_parts(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     upload = ctx.store.upload(bucket.name, key, request.param("uploadId") or "")
     marker_text = request.param("part-number-marker") or "0"
     marker = int(marker_text) if marker_text.isdigit() else 0

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 
 from conformance.server.context import Context
 from conformance.server.errors import invalid_argument
-from conformance.server.listing import Encoder, Page
+from conformance.server.lookups import bucket_of
 from conformance.server.model import Upload
+from conformance.server.paging import Encoder, Page
+from conformance.server.replies import xml_reply
 from conformance.server.request import Request, Response
-from conformance.server.subresources import xml_reply
 from conformance.server.xmlutil import element, iso8601
 
 MAX_UPLOADS = 1000
@@ -35,7 +36,7 @@ def _after_markers(uploads: Iterable[Upload], key_marker: str, id_marker: str) -
 
 
 def list_multipart_uploads(ctx: Context, request: Request) -> Response:
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     if ctx.quirks.has("mpu-encoding-type-ignored"):
         request.query = [(name, value) for name, value in request.query if name != "encoding-type"]
     encode, limit = Encoder(request), _max_uploads(ctx, request)

@@ -1,8 +1,9 @@
 """Deliberate deviations ("quirks"), each modelled on a real clone's behaviour, so the suite can be shown
-able to fail. A quirk is one named entry here and one `if ctx.quirks.has("name"):` branch at the single place
-in the server where the behaviour lives. `breaks` lists the registry rule ids (conformance/rules/*.toml) it violates.
+able to fail. A quirk is one named entry here and one marked place in the server: a row of rewrites.py
+when it only rewrites a request, an error Code or a reply, else one `if ctx.quirks.has("name"):`
+branch where the behaviour lives. `breaks` lists the registry rule ids (conformance/rules/*.toml) it violates.
 
-To add one: add a Quirk to REGISTRY, then add its branch where the correct behaviour is implemented.
+To add one: add a Quirk to REGISTRY, then its filter row or its branch.
 """
 
 from __future__ import annotations
@@ -1376,7 +1377,161 @@ REGISTRY: dict[str, Quirk] = _registry(
         ("object.restore.header-absent",),
         'HeadObject of an Archive object never restored answers x-oss-restore: ongoing-request="false".',
     ),
+    # ---- quirks29: one for each rule no other quirk broke (issue 15)
+    Quirk(
+        "link-archive-target-readable",
+        "clones that check the restore state of the key addressed, not of the link's target",
+        ("archive.symlink.not-restored",),
+        "GetObject through a link to an unrestored Archive object returns the data instead of 403 InvalidObjectState.",
+    ),
+    Quirk(
+        "error-ec-missing",
+        "clones built from older OSS error examples, which predate the EC field",
+        ("error.body-ec", "error.ec-header"),
+        "Error replies carry neither an <EC> element in the body nor the x-oss-ec header.",
+    ),
+    Quirk(
+        "get-symlink-target-etag",
+        "clones that resolve the link to fill in GetSymlink's headers",
+        ("symlink.get.response-headers",),
+        "GetSymlink answers the ETag of the link's target (when it exists) instead of the link's own ETag.",
+    ),
+    Quirk(
+        "get-symlink-default-content-type",
+        "S3 front ends that answer every metadata-only reply as application/octet-stream",
+        ("symlink.get.content-type",),
+        "GetSymlink answers Content-Type: application/octet-stream whatever Content-Type the link was created with.",
+    ),
+    Quirk(
+        "put-object-writes-through-link",
+        "filesystem-backed clones that store a link as a POSIX symlink, which open() follows on write",
+        ("symlink.ops.put-object-replaces",),
+        "PutObject on a link's key overwrites the link's target and leaves the link in place.",
+    ),
+    Quirk(
+        "links-not-listed",
+        "clones that keep links in a table of their own, beside the object index the listings read",
+        ("symlink.ops.list-entry",),
+        "ListObjects and ListObjectsV2 leave links out.",
+    ),
+    Quirk(
+        "key-limit-counts-slash",
+        "front ends that cap the URL path ('/' + key) at 1023 bytes",
+        ("object.name.max-length", "symlink.put.link-name-max"),
+        "A key of exactly 1023 bytes is refused with 400 InvalidObjectName, for objects and links alike.",
+    ),
+    Quirk(
+        "put-object-without-request-id",
+        "S3 gateways that answer writes with x-amz-request-id only",
+        ("object.put.response", "error.request-id"),
+        "PutObject replies carry no x-oss-request-id header; error.request-id breaks too, since it checks the "
+        "header on a PutObject reply among others.",
+    ),
+    Quirk(
+        "get-empty-object-204",
+        "HTTP frameworks that turn an empty 200 body into 204 No Content",
+        ("object.get.body",),
+        "GetObject of a zero-byte object answers 204 No Content instead of 200.",
+    ),
+    Quirk(
+        "list-prefix-slash-stripped",
+        "filesystem-backed clones that map a prefix to a directory path and drop its trailing '/'",
+        ("object.list.prefix",),
+        "A listing prefix ending in '/' is matched without the '/', so dir-outside is listed under dir/.",
+    ),
+    Quirk(
+        "append-create-without-next-position",
+        "clones that compute the next position from the object that existed before the append",
+        ("object.append.create",),
+        "The AppendObject that creates an object answers without x-oss-next-append-position.",
+    ),
+    Quirk(
+        "link-forbid-overwrite-always-refused",
+        "clones that read x-oss-forbid-overwrite: true on PutSymlink as 'refuse' without looking for the key",
+        ("symlink.put.forbid-overwrite-new-key",),
+        "PutSymlink with x-oss-forbid-overwrite: true in an unversioned bucket answers 409 FileAlreadyExists, even "
+        "for a key that does not exist.",
+    ),
+    Quirk(
+        "link-forbid-overwrite-value-unchecked",
+        "clones that test x-oss-forbid-overwrite for 'true' and take anything else as false",
+        ("symlink.put.forbid-overwrite-invalid", "symlink.put.forbid-overwrite-invalid-status"),
+        "PutSymlink accepts any x-oss-forbid-overwrite value; one other than true/false counts as false.",
+    ),
+    Quirk(
+        "link-empty-meta-dropped",
+        "clones whose header parsing drops headers with empty values",
+        ("symlink.put.meta-roundtrip",),
+        "An x-oss-meta-* header with an empty value sent on PutSymlink is not stored on the link.",
+    ),
+    Quirk(
+        "link-meta-name-canonicalised",
+        "Go-based clones that store header names as net/http canonicalises them",
+        ("symlink.put.meta-name-lowercased",),
+        "x-oss-meta-* names on PutSymlink are stored (and returned) in canonical case: X-Oss-Meta-Mixedcase.",
+    ),
+    Quirk(
+        "link-meta-name-unchecked",
+        "clones that normalise a meta name instead of refusing it",
+        ("symlink.put.meta-name-invalid", "symlink.put.meta-name-invalid-status"),
+        "PutSymlink accepts x-oss-meta-* names with '_' and other characters outside [A-Za-z0-9-], each made '-'.",
+    ),
+    Quirk(
+        "link-cache-headers-dropped",
+        "clones that store only Content-Type and metadata on a link",
+        ("symlink.put.http-headers",),
+        "Cache-Control and Content-Disposition sent with PutSymlink are not stored on the link.",
+    ),
+    Quirk(
+        "link-tagging-ignored",
+        "clones that validate x-oss-tagging on PutSymlink but tag only PutObject's objects",
+        ("symlink.put.tagging",),
+        "x-oss-tagging on PutSymlink is validated, then dropped: the link has no tags.",
+    ),
+    Quirk(
+        "raw-target-cut-at-query",
+        "clones that run the target header through a URL parser before decoding it",
+        ("symlink.put.target-raw-ascii",),
+        "An unencoded target is cut at its first '?' or '#' (query and fragment of a URL); encoded targets are "
+        "unaffected.",
+    ),
+    Quirk(
+        "link-resolution-cached",
+        "clones that cache a link's resolved target and never invalidate it",
+        ("symlink.read.current-target",),
+        "The first read through a link fixes the target version it reads; later reads return that version even "
+        "after the target was overwritten.",
+    ),
+    Quirk(
+        "link-version-id-missing",
+        "clones whose versioning covers PutObject replies only",
+        ("versioning.symlink.version-id",),
+        "PutSymlink in a versioned bucket creates a new version but answers without x-oss-version-id.",
+    ),
+    Quirk(
+        "get-symlink-version-ignored",
+        "clones that read versionId only on GetObject",
+        ("versioning.symlink.get-version",),
+        "GetSymlink ignores versionId and answers the current version of the link.",
+    ),
+    Quirk(
+        "get-symlink-delete-marker-bare",
+        "clones that answer a delete marker on GetSymlink like a missing key",
+        ("versioning.symlink.get-delete-marker",),
+        "GetSymlink on a key whose current version is a delete marker answers 404 without x-oss-delete-marker and "
+        "x-oss-version-id.",
+    ),
 )
+
+
+# While conformance.reach records a clean run: the quirks whose place the server reached, enabled or not.
+REACHED: set[str] | None = None
+
+
+def reached(names: Iterable[str]) -> None:
+    """Note quirks whose marked place was just reached (their branch asked, or their filter applied)."""
+    if REACHED is not None:
+        REACHED.update(names)
 
 
 class Quirks:
@@ -1392,6 +1547,8 @@ class Quirks:
     def has(self, name: str) -> bool:
         if name not in REGISTRY:  # a branch naming an unregistered quirk is a server bug
             raise KeyError(name)
+        if REACHED is not None:
+            REACHED.add(name)
         return name in self.names
 
     def __iter__(self):

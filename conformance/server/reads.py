@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import time
 
-from conformance.server.attributes import check_key
 from conformance.server.conditions import check_conditions, parse_range
 from conformance.server.context import Context
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
+from conformance.server.lookups import addressed, check_anonymous_read, resolve_link, stored_size, version_headers
 from conformance.server.model import APPENDABLE, ARCHIVE_CLASSES, RESTORED, RESTORING, Bucket, ObjectVersion
 from conformance.server.request import Request, Response
 from conformance.server.xmlutil import http_date
 
-PUBLIC_READ_ACLS = ("public-read", "public-read-write")
 RESPONSE_OVERRIDES = {
     "response-content-type": "Content-Type",
     "response-content-language": "Content-Language",
@@ -27,63 +26,6 @@ RESPONSE_OVERRIDES = {
     "response-content-disposition": "Content-Disposition",
     "response-content-encoding": "Content-Encoding",
 }
-
-
-def require_key(request: Request) -> str:
-    if request.key_error:
-        raise request.key_error
-    return check_key(request.key or "")
-
-
-def version_headers(bucket: Bucket, version: ObjectVersion) -> dict[str, str]:
-    return {"x-oss-version-id": version.version_id} if bucket.versioning else {}
-
-
-def select_version(ctx: Context, bucket: Bucket, key: str, version_id: str | None) -> ObjectVersion:
-    """The requested version (current when no versionId); delete markers answer as OSS does."""
-    if version_id is None:
-        version = ctx.store.current(bucket.name, key)
-        if version is None:
-            raise OssError("NoSuchKey", extras={"Key": key})
-        if version.delete_marker:
-            marker = {"x-oss-delete-marker": "true", "x-oss-version-id": version.version_id}
-            raise OssError("NoSuchKey", extras={"Key": key}, headers=marker)
-        return version
-    version = ctx.store.version(bucket.name, key, version_id)
-    if version is None:
-        raise OssError("NoSuchVersion", extras={"Key": key, "VersionId": version_id})
-    if version.delete_marker:
-        headers = {"x-oss-delete-marker": "true", "x-oss-version-id": version_id, "Allow": "DELETE"}
-        raise OssError("MethodNotAllowed", extras={"Method": "GET", "ResourceType": "DeleteMarker"}, headers=headers)
-    return version
-
-
-def resolve_link(ctx: Context, bucket: Bucket, link: ObjectVersion, hops: int = 0) -> ObjectVersion:
-    """The current version of a link's target (docs/oss-facts.md §4: links resolve to the current version)."""
-    if not link.is_link:
-        return link
-    target = ctx.store.current(bucket.name, link.target or "")
-    if target is None or target.delete_marker:
-        if ctx.quirks.has("missing-target-as-no-such-key"):
-            raise OssError("NoSuchKey", extras={"Key": link.target or ""})
-        raise OssError("SymlinkTargetNotExist", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
-    if target.is_link:
-        if ctx.quirks.has("chained-links-followed") and hops < 8:
-            return resolve_link(ctx, bucket, target, hops + 1)
-        raise OssError("InvalidTargetType", extras={"Key": link.key, "SymlinkTarget": link.target or ""})
-    return target
-
-
-def check_anonymous_read(ctx: Context, request: Request, bucket: Bucket, version: ObjectVersion | None) -> None:
-    """Anonymous reads need an effective public-read ACL (`default` inherits the bucket's: docs/oss-facts.md §28)."""
-    if not request.anonymous:
-        return
-    inherits = version is None or version.acl == "default" or ctx.quirks.has("anonymous-object-acl-ignored")
-    acl = bucket.acl if inherits or version is None else version.acl
-    if acl not in PUBLIC_READ_ACLS:
-        if ctx.quirks.has("anonymous-denied-as-404"):
-            raise OssError("NoSuchKey", extras={"Key": request.key or ""})
-        raise OssError("AccessDenied")
 
 
 def object_headers(bucket: Bucket, shown: ObjectVersion, content: ObjectVersion) -> dict[str, str]:
@@ -121,18 +63,6 @@ def restore_header(ctx: Context, version: ObjectVersion) -> str | None:
     return None
 
 
-def addressed(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion]:
-    """The bucket and the version the request names, with an anonymous caller's read permission checked."""
-    key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
-    current = ctx.store.current(bucket.name, key)
-    if current is None or current.delete_marker:
-        check_anonymous_read(ctx, request, bucket, None)  # a missing key has the bucket's ACL: no existence oracle
-    shown = select_version(ctx, bucket, key, request.param("versionId"))
-    check_anonymous_read(ctx, request, bucket, shown)
-    return bucket, shown
-
-
 def _locate(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion, ObjectVersion]:
     """(bucket, addressed version, version with the bytes) with permissions checked link-first."""
     bucket, shown = addressed(ctx, request)
@@ -140,7 +70,7 @@ def _locate(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion, Obje
         return bucket, shown, shown
     try:
         content = resolve_link(ctx, bucket, shown)
-    except OssError:
+    except ErrorReply:
         check_anonymous_read(ctx, request, bucket, None)  # likewise for a missing or unusable target
         raise
     check_anonymous_read(ctx, request, bucket, content)  # the stricter of link and target wins
@@ -151,16 +81,16 @@ def read_object(ctx: Context, request: Request) -> Response:
     """GetObject and HeadObject."""
     head = request.method == "HEAD"
     bucket, shown, content = _locate(ctx, request)
-    if content.needs_restore() and not head:  # HEAD of an unrestored Archive object succeeds [choice]
-        raise OssError("InvalidObjectState", extras={"Key": shown.key})
+    through_link = shown.is_link and ctx.quirks.has("link-archive-target-readable")
+    # HEAD of an unrestored Archive object succeeds [choice]
+    if content.needs_restore() and not head and not through_link:
+        raise ErrorReply("InvalidObjectState", extras={"Key": shown.key})
     headers = object_headers(bucket, shown, content)
     restore = restore_header(ctx, shown)
     if restore is not None:
         headers["x-oss-restore"] = restore
-    if ctx.quirks.has("tagging-count-missing"):
-        headers.pop("x-oss-tagging-count", None)
     last_modified = max(shown.last_modified, content.last_modified)
-    _clone_headers(ctx, headers, shown, content, head)
+    _clone_headers(ctx, headers, shown, content)
     if ctx.quirks.has("last-modified-from-link"):
         last_modified = shown.last_modified
         headers["Last-Modified"] = http_date(last_modified)
@@ -170,21 +100,19 @@ def read_object(ctx: Context, request: Request) -> Response:
     if not head and not ctx.quirks.has("response-overrides-ignored"):
         overrides = {header: request.param(param) for param, header in RESPONSE_OVERRIDES.items()}
         headers.update({header: value or "" for header, value in overrides.items() if value is not None})
-    if ctx.quirks.has("get-without-crc64") and not head:
-        del headers["x-oss-hash-crc64ecma"]
     byte_range = _byte_range(ctx, request, shown, content.size)
     if byte_range is None:
-        return _reply(ctx, 200, headers, content.data, head)
+        return _reply(200, headers, content.data, head)
     first, last = byte_range
     headers["Content-Range"] = f"bytes {first}-{last}/{content.size}"
-    return _reply(ctx, 206, headers, content.data[first : last + 1], head)
+    return _reply(206, headers, content.data[first : last + 1], head)
 
 
-def _reply(ctx: Context, status: int, headers: dict[str, str], body: bytes, head: bool) -> Response:
-    """GET sends the body; HEAD only its length (or 0 for clones that forget it)."""
+def _reply(status: int, headers: dict[str, str], body: bytes, head: bool) -> Response:
+    """GET sends the body; HEAD only its length."""
     if not head:
         return Response(status, headers, body)
-    return Response(status, headers, b"", 0 if ctx.quirks.has("head-content-length-zero") else len(body))
+    return Response(status, headers, b"", len(body))
 
 
 def _byte_range(ctx: Context, request: Request, shown: ObjectVersion, size: int) -> tuple[int, int] | None:
@@ -196,21 +124,19 @@ def _byte_range(ctx: Context, request: Request, shown: ObjectVersion, size: int)
         return None
     first = (value or "").partition("=")[2].partition("-")[0].strip()
     if ctx.quirks.has("range-past-end-416") and first.isdigit() and int(first) >= size:
-        raise OssError("InvalidRange", extras={"RangeRequested": value or "", "ActualObjectSize": str(size)})
+        raise ErrorReply("InvalidRange", extras={"RangeRequested": value or "", "ActualObjectSize": str(size)})
     standard = (request.header("x-oss-range-behavior") or "").lower() == "standard"
     if ctx.quirks.has("range-behavior-ignored"):
         standard = False
     if not standard and ctx.quirks.has("range-end-truncated"):  # RFC 7233 for an end past the object
         try:
             return parse_range(value, size, standard=True)
-        except OssError:
+        except ErrorReply:
             return None
     return parse_range(value, size, standard)
 
 
-def _clone_headers(
-    ctx: Context, headers: dict[str, str], shown: ObjectVersion, content: ObjectVersion, head: bool
-) -> None:
+def _clone_headers(ctx: Context, headers: dict[str, str], shown: ObjectVersion, content: ObjectVersion) -> None:
     """Header mistakes of clones reading through a link (quirks); a no-op when none is enabled."""
     if ctx.quirks.has("target-meta-leaked"):
         headers.update({name: value for name, value in content.meta.items() if name not in headers})
@@ -218,17 +144,12 @@ def _clone_headers(
         headers["Content-Type"] = content.content_type
     if ctx.quirks.has("object-type-from-target"):
         headers["x-oss-object-type"] = content.object_type
-    if ctx.quirks.has("head-drops-user-meta") and head:
-        for name in [name for name in headers if name.startswith("x-oss-meta-")]:
-            del headers[name]
-    if ctx.quirks.has("append-head-no-next-position") and head:
-        headers.pop("x-oss-next-append-position", None)
 
 
 def get_object_meta(ctx: Context, request: Request) -> Response:
     """HEAD ?objectMeta: the addressed object itself, never the link's target (docs/oss-facts.md §3.3)."""
     if ctx.quirks.has("objectmeta-not-implemented"):
-        raise OssError("NotImplemented")
+        raise ErrorReply("NotImplemented")
     bucket, shown = addressed(ctx, request)
     described = shown
     if ctx.quirks.has("objectmeta-follows-link"):
@@ -238,12 +159,4 @@ def get_object_meta(ctx: Context, request: Request) -> Response:
         "Last-Modified": http_date(described.last_modified),
         **version_headers(bucket, shown),
     }
-    size = 0 if ctx.quirks.has("objectmeta-size-zero") else stored_size(described)
-    return Response(200, headers, b"", size)
-
-
-def stored_size(version: ObjectVersion) -> int:
-    """A link's size is the length of its target name (docs/oss-facts.md §7: storage ~ target path) [choice]."""
-    if version.is_link:
-        return len((version.target or "").encode("utf-8", "surrogateescape"))
-    return version.size
+    return Response(200, headers, b"", stored_size(described))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 import posixpath
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import unquote, unquote_plus, unquote_to_bytes, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from conformance.server.errors import OssError
+from conformance.client.signing import split_query
+from conformance.server.errors import ErrorReply
 from conformance.server.quirks import NO_QUIRKS, Quirks
 
 
@@ -29,8 +29,9 @@ class Request:
     body: bytes = b""
     host: str = ""
     anonymous: bool = True  # cleared by auth when a valid signature was presented
-    key_error: OssError | None = None  # a key that could not be decoded; raised when the key is needed
-    stored_key: str | None = None  # quirk encoded-slash-kept: the name used once the signature is checked
+    key_error: ErrorReply | None = None  # a key that could not be decoded; raised when the key is needed
+    raw_key: str | None = None  # the key as the path carried it, before percent-decoding
+    operation: Callable | None = None  # the handler that answers it (set by the router; reply filters read it)
 
     def header(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name.lower(), default)
@@ -51,15 +52,6 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     content_length: int | None = None  # set when no body is sent (HEAD): the length a GET would carry
-
-
-def parse_query(raw: str) -> list[tuple[str, str]]:
-    pairs = []
-    for piece in raw.split("&"):
-        if piece:
-            name, _, value = piece.partition("=")
-            pairs.append((unquote_plus(name), unquote_plus(value)))
-    return pairs
 
 
 def host_name(host: str) -> str:
@@ -99,7 +91,7 @@ def decode_key(raw_key: str) -> str:
     try:
         return unquote_to_bytes(raw_key).decode("utf-8")
     except UnicodeDecodeError:
-        raise OssError(
+        raise ErrorReply(
             "InvalidObjectName", "The Length of Object name must be less than 1024", ec="0016-00000002"
         ) from None
 
@@ -114,23 +106,24 @@ def build_request(
 ) -> Request:
     host = headers.get("host", "")
     query, bucket, raw_key = split_target(host, target, is_bucket)
-    request = Request(method, bucket, None, parse_query(query), headers, body, host)
+    request = Request(method, bucket, None, split_query(query), headers, body, host, raw_key=raw_key)
     if quirks.has("get-symlink-equals-ignored") and method == "GET" and "symlink=" in query.split("&"):
         request.query = [(name, value) for name, value in request.query if name != "symlink"]
     if raw_key is not None:
         try:
             request.key = _decode_key_with_quirks(raw_key, quirks)
-            if quirks.has("encoded-slash-kept"):  # the name stored; the signature still covers the decoded key
-                request.stored_key = "%2F".join(decode_key(part) for part in re.split("%2[fF]", raw_key))
-        except OssError as error:
+        except ErrorReply as error:
             request.key, request.key_error = "", error
+        if quirks.has("key-limit-counts-slash") and len(f"/{request.key}".encode("utf-8", "surrogatepass")) > 1023:
+            # refused where the key is needed (after the signature, which covers the key as sent)
+            request.key_error = ErrorReply("InvalidObjectName", "The object name is too long.", ec="0016-00000002")
     return request
 
 
 def _decode_key_with_quirks(raw_key: str, quirks: Quirks) -> str:
     key = decode_key(raw_key)
     if quirks.has("control-characters-rejected") and any(ord(c) < 0x20 for c in key):
-        raise OssError("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
+        raise ErrorReply("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
     if quirks.has("names-normalized") and key:
         key = posixpath.normpath(key) if key[0] not in "/\\" else key  # a leading separator is refused as OSS does
     return key

@@ -13,11 +13,11 @@ import time
 from dataclasses import replace
 
 from conformance.server.context import Context
-from conformance.server.errors import OssError, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument, xml_body
+from conformance.server.lookups import bucket_of, require_key, select_version, version_headers
 from conformance.server.model import ARCHIVE_CLASSES, RESTORED, RESTORING, ObjectVersion
-from conformance.server.reads import require_key, select_version, version_headers
 from conformance.server.request import Request, Response
-from conformance.server.xmlutil import child_text, root_named
+from conformance.server.xmlutil import child_text
 
 DAY = 86400.0
 TIERS = ("Expedited", "Standard", "Bulk")
@@ -39,15 +39,13 @@ def parse_request(body: bytes, storage_class: str, checked: bool = True) -> tupl
     """(days, tier) from an optional `<RestoreRequest>`; unchecked, it reads what it can and refuses nothing."""
     if not body.strip():
         return 1, None
-    root = root_named(body, "RestoreRequest")
-    if root is None:
-        raise OssError("MalformedXML")
+    root = xml_body(body, "RestoreRequest")
     jobs = root.find("JobParameters")
     tier = root.findtext("JobParameters/Tier")
     if not checked:
         return 1, tier
     if jobs is not None and storage_class == "Archive":
-        raise OssError("MalformedXML", "JobParameters is not allowed for an Archive object.")
+        raise ErrorReply("MalformedXML", "JobParameters is not allowed for an Archive object.")
     if jobs is not None and tier not in TIERS:
         raise invalid_argument("The restore tier is invalid.", name="Tier", value=tier or "")
     return _days(child_text(root, "Days"), storage_class), tier
@@ -55,12 +53,12 @@ def parse_request(body: bytes, storage_class: str, checked: bool = True) -> tupl
 
 def _addressed(ctx: Context, request: Request) -> ObjectVersion:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     try:
         return select_version(ctx, bucket, key, request.param("versionId"))
-    except OssError as error:
+    except ErrorReply as error:
         if error.code == "NoSuchKey" and ctx.quirks.has("restore-missing-key-400"):
-            raise OssError("OperationNotSupported", extras={"Key": key}) from None
+            raise ErrorReply("OperationNotSupported", extras={"Key": key}) from None
         raise
 
 
@@ -77,9 +75,9 @@ def _delay(ctx: Context) -> float:
 def restore_object(ctx: Context, request: Request) -> Response:
     version = _addressed(ctx, request)
     if not _restorable(ctx, version):
-        raise OssError("OperationNotSupported", extras={"Key": version.key})
+        raise ErrorReply("OperationNotSupported", extras={"Key": version.key})
     days, tier = parse_request(request.body, version.storage_class, not ctx.quirks.has("restore-body-unchecked"))
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     started: list[bool] = []
 
     def transition(current: ObjectVersion) -> ObjectVersion:
@@ -87,7 +85,7 @@ def restore_object(ctx: Context, request: Request) -> Response:
         now = time.time()
         state = current.restore_state(now)
         if state == RESTORING:
-            raise OssError("RestoreAlreadyInProgress")
+            raise ErrorReply("RestoreAlreadyInProgress")
         if state == RESTORED:
             return replace(current, restore_expiry=current.restore_expiry + days * DAY)
         started.append(True)

@@ -24,7 +24,7 @@ from conformance.server import (
     writes,
 )
 from conformance.server.context import Context
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
 from conformance.server.request import Request, Response
 
 Operation = Callable[[Context, Request], Response]
@@ -32,9 +32,9 @@ Routes = dict[str, list[tuple[str | None, Operation]]]
 
 
 def put_or_copy(ctx: Context, request: Request) -> Response:
-    if request.header("x-oss-copy-source") is not None:
-        return copies.copy_object(ctx, request)
-    return writes.put_object(ctx, request)
+    copying = request.header("x-oss-copy-source") is not None
+    request.operation = copies.copy_object if copying else writes.put_object
+    return request.operation(ctx, request)
 
 
 OBJECT_ROUTES: Routes = {
@@ -107,11 +107,11 @@ def _pick(routes: Routes, request: Request, unsupported: frozenset[str]) -> Oper
         if subresource is not None and request.has(subresource):
             return operation
     if any(request.has(name) for name in unsupported):
-        raise OssError("NotImplemented")
+        raise ErrorReply("NotImplemented")
     for subresource, operation in routes.get(request.method, []):
         if subresource is None:
             return operation
-    raise OssError("NotImplemented", extras={"Method": request.method})
+    raise ErrorReply("NotImplemented", extras={"Method": request.method})
 
 
 def _routes(request: Request) -> Routes:
@@ -130,11 +130,10 @@ def creates_bucket(request: Request) -> bool:
 
 
 def dispatch(ctx: Context, request: Request) -> Response:
-    if ctx.quirks.has("symlink-query-ignored"):
-        request.query = [(name, value) for name, value in request.query if name != "symlink"]
     routes = _routes(request)
     unsupported = UNSUPPORTED | (BUCKET_UNSUPPORTED if routes is BUCKET_ROUTES else frozenset())
     operation = _pick(routes, request, unsupported)
     if request.anonymous and operation not in ANONYMOUS_OPERATIONS:
-        raise OssError("AccessDenied", "Anonymous access is forbidden for this operation.")
+        raise ErrorReply("AccessDenied", "Anonymous access is forbidden for this operation.")
+    request.operation = operation
     return operation(ctx, request)

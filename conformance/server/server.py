@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from conformance.server.auth import Credentials
+from conformance.server.auth import AccountKeys
 from conformance.server.context import Context
 from conformance.server.latency import MeteredHandler, MeteredHTTPServer
 from conformance.server.quirks import Quirks
@@ -55,7 +55,7 @@ class ReferenceServer:
         store.ensure_bucket(bucket)
         store.ensure_bucket(f"{bucket}-versioned", versioning="Enabled")
         store.ensure_bucket(f"{bucket}-worm", worm=True)
-        credentials = Credentials(access_key_id, access_key_secret, region)
+        credentials = AccountKeys(access_key_id, access_key_secret, region)
         self.context = Context(store, credentials, Quirks(quirks), verbose, max_body, restore_seconds)
         self.latency = latency_ms / 1000
         self._httpd: MeteredHTTPServer | None = None

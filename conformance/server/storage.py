@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import NamedTuple
 
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
 from conformance.server.model import NULL_VERSION, Bucket, ObjectVersion, Part, Upload
 from conformance.server.persist import SqliteState
 
@@ -79,21 +79,21 @@ class Store:
     def create_bucket(self, name: str, acl: str, storage_class: str) -> None:
         with self._lock:
             if name in self._buckets:
-                raise OssError("BucketAlreadyExists", extras={"BucketName": name})
+                raise ErrorReply("BucketAlreadyExists", extras={"BucketName": name})
             self._buckets[name] = Bucket(name, int(time.time()), acl=acl, storage_class=storage_class)
             self._save(name)
 
     def delete_bucket(self, name: str) -> None:
         with self._lock:
             if self.bucket(name).objects:
-                raise OssError("BucketNotEmpty", extras={"BucketName": name})
+                raise ErrorReply("BucketNotEmpty", extras={"BucketName": name})
             del self._buckets[name]
             self._save(name)
 
     def bucket(self, name: str) -> Bucket:
         bucket = self._buckets.get(name)
         if bucket is None:
-            raise OssError("NoSuchBucket", extras={"BucketName": name})
+            raise ErrorReply("NoSuchBucket", extras={"BucketName": name})
         return bucket
 
     def has_bucket(self, name: str) -> bool:
@@ -159,7 +159,7 @@ class Store:
                     versions[index] = change(versions[index])
                     self._save(bucket_name, key)
                     return versions[index]
-            raise OssError("NoSuchKey", extras={"Key": key})
+            raise ErrorReply("NoSuchKey", extras={"Key": key})
 
     def delete(self, bucket_name: str, key: str, version_id: str | None = None, guard: Guard | None = None) -> Deleted:
         with self._lock:
@@ -208,7 +208,7 @@ class Store:
         with self._lock:
             upload = self.bucket(bucket_name).uploads.get(upload_id)
             if upload is None or upload.key != key:
-                raise OssError("NoSuchUpload", extras={"UploadId": upload_id})
+                raise ErrorReply("NoSuchUpload", extras={"UploadId": upload_id})
             return upload
 
     def uploads(self, bucket_name: str) -> list[Upload]:

@@ -9,23 +9,18 @@ from dataclasses import replace
 
 from conformance.server.attributes import OBJECT_ACLS, check_tags, object_acl
 from conformance.server.context import Context
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply, xml_body
+from conformance.server.lookups import bucket_of, require_key, resolve_link, select_version, version_headers
 from conformance.server.model import Bucket, ObjectVersion
-from conformance.server.reads import require_key, resolve_link, select_version, version_headers
+from conformance.server.replies import acl_policy, xml_reply
 from conformance.server.request import Request, Response
 from conformance.server.tagging import Tags
-from conformance.server.xmlutil import child_text, element, root_named, xml_document
-
-OWNER_ID = "1000000000000000"
-
-
-def owner_element(owner_id: str = OWNER_ID) -> str:
-    return element("Owner", [element("ID", owner_id), element("DisplayName", owner_id)])
+from conformance.server.xmlutil import child_text, element
 
 
 def _target(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion]:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     return bucket, select_version(ctx, bucket, key, request.param("versionId"))
 
 
@@ -33,26 +28,17 @@ def _update(ctx: Context, bucket: Bucket, version: ObjectVersion, **changes: obj
     return ctx.store.update(bucket.name, version.key, version.version_id, lambda v: replace(v, **changes))
 
 
-def xml_reply(root: str, children: list[str], headers: dict[str, str] | None = None) -> Response:
-    return Response(200, {"Content-Type": "application/xml", **(headers or {})}, xml_document(root, children))
-
-
 def _target_or_missing(ctx: Context, request: Request, missing_ok: bool) -> tuple[Bucket, ObjectVersion | None]:
     """`_target`, except that a quirk (`missing_ok`) makes a missing key None instead of 404 NoSuchKey."""
     try:
         return _target(ctx, request)
-    except OssError as error:
+    except ErrorReply as error:
         if error.code != "NoSuchKey" or not missing_ok:
             raise
-        return ctx.store.bucket(request.bucket or ""), None
+        return bucket_of(ctx, request), None
 
 
 # ---------------------------------------------------------------- ACL (docs/oss-facts.md §28)
-
-
-def acl_policy(grant: str, flat: bool = False) -> list[str]:
-    grants = element("Grant", grant)
-    return [owner_element(), grants if flat else element("AccessControlList", [grants])]
 
 
 def get_object_acl(ctx: Context, request: Request) -> Response:
@@ -72,7 +58,7 @@ def put_object_acl(ctx: Context, request: Request) -> Response:
         return Response(200, {})
     value = request.header("x-oss-object-acl")
     if value is None:
-        raise OssError("MissingArgument", "Missing x-oss-object-acl.", extras={"ArgumentName": "x-oss-object-acl"})
+        raise ErrorReply("MissingArgument", "Missing x-oss-object-acl.", extras={"ArgumentName": "x-oss-object-acl"})
     if ctx.quirks.has("acl-invalid-ignored") and value not in OBJECT_ACLS:
         return Response(200, version_headers(bucket, version))
     if ctx.quirks.has("acl-follows-link"):
@@ -88,14 +74,12 @@ def put_object_acl(ctx: Context, request: Request) -> Response:
 
 
 def _parse_tagging(ctx: Context, body: bytes) -> Tags:
-    root = root_named(body, "Tagging")
-    if root is None:
-        raise OssError("MalformedXML")
+    root = xml_body(body, "Tagging")
     pairs = []
     for tag in root.findall("TagSet/Tag"):
         key, value = child_text(tag, "Key"), child_text(tag, "Value")
         if key is None:
-            raise OssError("MalformedXML")
+            raise ErrorReply("MalformedXML")
         pairs.append((key, value or ""))
     limits, characters = not ctx.quirks.has("tagging-limits-unchecked"), not ctx.quirks.has("tagging-chars-unchecked")
     tags = check_tags(pairs, limits, characters)
@@ -109,7 +93,7 @@ def get_object_tagging(ctx: Context, request: Request) -> Response:
     if version is None:
         return xml_reply("Tagging", [element("TagSet", [])])
     if not version.tags and ctx.quirks.has("tagging-empty-404"):
-        raise OssError("NoSuchKey", extras={"Key": version.key})
+        raise ErrorReply("NoSuchKey", extras={"Key": version.key})
     tags = [element("Tag", [element("Key", k), element("Value", v)]) for k, v in version.tags]
     return xml_reply("Tagging", [element("TagSet", tags)], version_headers(bucket, version))
 

@@ -8,6 +8,7 @@ and §2 (GetSymlink: target percent-encoded, link's ETag/Last-Modified/Content-T
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import replace
 from urllib.parse import quote, unquote, unquote_plus
@@ -17,6 +18,7 @@ from conformance.server.attributes import (
     MAX_KEY_BYTES,
     MAX_TAGS,
     META_LIMIT_BYTES,
+    META_PREFIX,
     OBJECT_ACLS,
     Attributes,
     check_key,
@@ -24,26 +26,30 @@ from conformance.server.attributes import (
     read_attributes,
 )
 from conformance.server.context import Context
-from conformance.server.errors import OssError
+from conformance.server.errors import ErrorReply
+from conformance.server.lookups import addressed, bucket_of, require_key, version_headers
 from conformance.server.model import NORMAL, SYMLINK, Bucket, ObjectVersion, link_etag
-from conformance.server.reads import addressed, require_key, version_headers
 from conformance.server.request import Request, Response
 from conformance.server.storage import Guard
-from conformance.server.writes import check_content_md5, forbids_overwrite
+from conformance.server.write_support import check_content_md5, forbids_overwrite
 from conformance.server.xmlutil import http_date
 
 TARGET_HEADER = "x-oss-symlink-target"
+FORBID = "x-oss-forbid-overwrite"
+CACHE_HEADERS = ("Cache-Control", "Content-Disposition")  # dropped by the link-cache-headers-dropped quirk
 
 
 def _check_implemented(ctx: Context) -> None:
     if ctx.quirks.has("symlink-not-implemented"):
-        raise OssError("NotImplemented", "PutSymlink and GetSymlink are not implemented.")
+        raise ErrorReply("NotImplemented", "PutSymlink and GetSymlink are not implemented.")
 
 
 def decode_target(ctx: Context, raw: str) -> str:
     """Form decoding (`+` is a space): the one rule consistent with oss2, Go v1 and Java (docs/oss-facts.md §1.7)."""
     if ctx.quirks.has("symlink-target-raw") or ctx.quirks.has("target-stored-undecoded"):
         return raw
+    if ctx.quirks.has("raw-target-cut-at-query") and "%" not in raw:  # an unencoded target, parsed as a URL
+        raw = raw.split("?")[0].split("#")[0]
     if ctx.quirks.has("target-plain-decoded"):
         return unquote(raw)
     return unquote_plus(raw)
@@ -67,7 +73,7 @@ def _link_key(ctx: Context, request: Request) -> str:
 def _check_body_digest(ctx: Context, request: Request) -> None:
     """Content-MD5 of the empty body is fine: the Python V2 SDK sends it on both operations."""
     if ctx.quirks.has("empty-body-content-md5-refused") and request.header("content-md5") is not None:
-        raise OssError("InvalidDigest", extras={"Content-MD5": request.header("content-md5") or ""})
+        raise ErrorReply("InvalidDigest", extras={"Content-MD5": request.header("content-md5") or ""})
     check_content_md5(request, request.body)
 
 
@@ -86,7 +92,26 @@ def _link_attributes(ctx: Context, request: Request, bucket: Bucket) -> Attribut
         meta_limit = sys.maxsize
     if ctx.quirks.has("meta-low-cap"):
         meta_limit = 2048
-    return read_attributes(request, bucket, classes, meta_limit)
+    if ctx.quirks.has("link-forbid-overwrite-value-unchecked") and request.header(FORBID) not in (None, "true"):
+        request.headers.pop(FORBID)
+    if ctx.quirks.has("link-meta-name-unchecked"):  # each character OSS refuses becomes '-'
+        for name in [name for name in request.headers if name.startswith(META_PREFIX)]:
+            request.headers[re.sub("[^a-z0-9-]", "-", name)] = request.headers.pop(name)
+    return _clone_stored(ctx, read_attributes(request, bucket, classes, meta_limit))
+
+
+def _clone_stored(ctx: Context, attributes: Attributes) -> Attributes:
+    """Attributes clones validate but do not store on a link (quirks); unchanged when none is enabled."""
+    if ctx.quirks.has("link-empty-meta-dropped"):
+        attributes = replace(attributes, meta={name: value for name, value in attributes.meta.items() if value})
+    if ctx.quirks.has("link-meta-name-canonicalised"):  # as Go's net/http writes it: X-Oss-Meta-Mixedcase
+        attributes = replace(attributes, meta={name.title(): value for name, value in attributes.meta.items()})
+    if ctx.quirks.has("link-cache-headers-dropped"):
+        kept = {name: value for name, value in attributes.http_headers.items() if name not in CACHE_HEADERS}
+        attributes = replace(attributes, http_headers=kept)
+    if ctx.quirks.has("link-tagging-ignored"):
+        attributes = replace(attributes, tags=())
+    return attributes
 
 
 def _link_guard(ctx: Context, forbid: bool) -> Guard:
@@ -98,18 +123,24 @@ def _link_guard(ctx: Context, forbid: bool) -> Guard:
         return lambda bucket, current: guard(replace(bucket, versioning=None), current)
     if ctx.quirks.has("symlink-overwrite-refused"):
         return overwrite_guard(True)
+    if ctx.quirks.has("link-forbid-overwrite-always-refused") and forbid:
+        return lambda bucket, current: guard(bucket, current) if bucket.versioning else _refuse(bucket, current)
     return guard
+
+
+def _refuse(bucket: Bucket, current: ObjectVersion | None) -> None:
+    raise ErrorReply("FileAlreadyExists", extras={"Key": current.key if current else ""})
 
 
 def put_symlink(ctx: Context, request: Request) -> Response:
     _check_implemented(ctx)
     key = _link_key(ctx, request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     raw_target = request.header(TARGET_HEADER)
     if raw_target is None and ctx.quirks.has("missing-target-header-accepted"):
         raw_target = ""
     if raw_target is None:
-        raise OssError(
+        raise ErrorReply(
             "MissingArgument",
             "PutSymlink request is missing the x-oss-symlink-target header.",
             ec="0043-00000001",
@@ -117,30 +148,50 @@ def put_symlink(ctx: Context, request: Request) -> Response:
         )
     target = decode_target(ctx, raw_target)  # deliberately no existence/type/name check (docs/oss-facts.md §1.6)
     if ctx.quirks.has("target-checked-at-create") and bucket.live(target) is None:
-        raise OssError("SymlinkTargetNotExist", extras={"Key": key, "SymlinkTarget": target})
+        raise ErrorReply("SymlinkTargetNotExist", extras={"Key": key, "SymlinkTarget": target})
     attributes = _link_attributes(ctx, request, bucket)
     _check_body_digest(ctx, request)
     link = ObjectVersion(key, object_type=SYMLINK, target=target, etag=link_etag(target), **attributes.version_fields())
     if ctx.quirks.has("symlink-stored-as-object"):
         link = replace(link, object_type=NORMAL, target=None)
     stored = ctx.store.write(bucket.name, link, _link_guard(ctx, forbids_overwrite(ctx, attributes)))
-    return Response(200, {"ETag": stored.etag, **version_headers(bucket, stored)})
+    versions = {} if ctx.quirks.has("link-version-id-missing") else version_headers(bucket, stored)
+    return Response(200, {"ETag": stored.etag, **versions})
 
 
 def get_symlink(ctx: Context, request: Request) -> Response:
     _check_implemented(ctx)
     _check_body_digest(ctx, request)
     if ctx.quirks.has("symlink-stored-as-object"):
-        raise OssError("NoSuchKey", extras={"Key": request.key or ""})
-    bucket, link = addressed(ctx, request)
+        raise ErrorReply("NoSuchKey", extras={"Key": request.key or ""})
+    if ctx.quirks.has("get-symlink-version-ignored"):
+        request.query = [(name, value) for name, value in request.query if name != "versionId"]
+    try:
+        bucket, link = addressed(ctx, request)
+    except ErrorReply as error:
+        if ctx.quirks.has("get-symlink-delete-marker-bare") and error.code == "NoSuchKey":
+            error.headers = {}
+        raise
     if not link.is_link:
-        raise OssError("NotSymlink", extras={"Key": link.key})
+        raise ErrorReply("NotSymlink", extras={"Key": link.key})
     headers = {
         TARGET_HEADER: encode_target(ctx, link.target or ""),
-        "ETag": link.etag,
+        "ETag": _reported_etag(ctx, bucket, link),
         "Last-Modified": http_date(link.last_modified),
-        "Content-Type": link.content_type,
+        "Content-Type": _reported_type(ctx, link),
         **({} if ctx.quirks.has("get-symlink-without-meta") else link.meta),
         **version_headers(bucket, link),
     }
     return Response(200, headers)
+
+
+def _reported_etag(ctx: Context, bucket: Bucket, link: ObjectVersion) -> str:
+    """The link's own ETag; a clone resolving the link reports its target's (quirk)."""
+    target = ctx.store.current(bucket.name, link.target or "")
+    if ctx.quirks.has("get-symlink-target-etag") and target is not None and not target.delete_marker:
+        return target.etag
+    return link.etag
+
+
+def _reported_type(ctx: Context, link: ObjectVersion) -> str:
+    return "application/octet-stream" if ctx.quirks.has("get-symlink-default-content-type") else link.content_type

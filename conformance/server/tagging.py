@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, unquote_plus
 
-from conformance.server.errors import OssError, invalid_argument
+from conformance.server.errors import ErrorReply, invalid_argument
 
 MAX_TAGS = 10
 MAX_TAG_KEY, MAX_TAG_VALUE = 128, 256
@@ -41,7 +41,7 @@ def check_limits(pairs: list[tuple[str, str]]) -> None:
 def check_characters(pairs: list[tuple[str, str]]) -> None:
     for key, value in pairs:
         if not allowed_text(key):
-            raise OssError("InvalidTaggingKey", "The tagging key you provided is invalid.", ec="0010-00000217")
+            raise ErrorReply("InvalidTaggingKey", "The tagging key you provided is invalid.", ec="0010-00000217")
         if not allowed_text(value):
             raise invalid_argument("The tag value is invalid.", ec="0010-00000217", name="Tagging", value=value)
 

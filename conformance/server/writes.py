@@ -6,52 +6,18 @@ Sources: docs/oss-facts.md §1.2 (common attributes), §4 (PutObject over a link
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-from collections.abc import Callable
-from urllib.parse import unquote_plus
-
 from conformance.server import tagging
 from conformance.server.attributes import (
     OBJECT_CLASSES,
     STANDARD_HEADERS,
-    Attributes,
     overwrite_guard,
     read_attributes,
 )
 from conformance.server.context import Context
-from conformance.server.errors import OssError, invalid_argument
-from conformance.server.model import Bucket, ObjectVersion, content_digest
-from conformance.server.reads import require_key, version_headers
-from conformance.server.request import Request, Response, parse_query
-
-
-def check_content_md5(request: Request, data: bytes) -> None:
-    value = request.header("content-md5")
-    if value is None:
-        return
-    try:
-        digest = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        digest = b""
-    if digest != hashlib.md5(data).digest():
-        raise OssError("InvalidDigest", extras={"Content-MD5": value})
-
-
-def forbids_overwrite(ctx: Context, attributes: Attributes, request: Request | None = None) -> bool:
-    if ctx.quirks.has("forbid-overwrite-ignored"):
-        return False
-    if ctx.quirks.has("forbid-overwrite-any-value") and request is not None:
-        return request.header("x-oss-forbid-overwrite") is not None
-    return attributes.forbid_overwrite
-
-
-def write_headers(bucket: Bucket, version: ObjectVersion) -> dict[str, str]:
-    headers = {"ETag": version.etag, "x-oss-hash-crc64ecma": str(version.crc64)}
-    if version.content_md5:
-        headers["Content-MD5"] = version.content_md5
-    return {**headers, **version_headers(bucket, version)}
+from conformance.server.lookups import bucket_of, require_key
+from conformance.server.model import ObjectVersion, content_digest
+from conformance.server.request import Request, Response
+from conformance.server.write_support import check_content_md5, forbids_overwrite, write_headers
 
 
 def _clone_attributes(ctx: Context, request: Request) -> None:
@@ -87,34 +53,20 @@ def _clone_tagging_header(ctx: Context, request: Request) -> None:
 
 def put_object(ctx: Context, request: Request) -> Response:
     key = require_key(request)
-    bucket = ctx.store.bucket(request.bucket or "")
+    bucket = bucket_of(ctx, request)
     _clone_attributes(ctx, request)
     attributes = read_attributes(request, bucket)
     if not ctx.quirks.has("put-content-md5-unchecked"):
         check_content_md5(request, request.body)
+    current = ctx.store.current(bucket.name, key)
+    if ctx.quirks.has("put-object-writes-through-link") and current is not None and current.is_link:
+        key = current.target or key
     etag, md5, crc = content_digest(request.body)
     version = ObjectVersion(
         key, data=request.body, etag=etag, content_md5=md5, crc64=crc, **attributes.version_fields()
     )
     stored = ctx.store.write(bucket.name, version, overwrite_guard(forbids_overwrite(ctx, attributes, request)))
-    headers = write_headers(bucket, stored)
-    if ctx.quirks.has("put-without-crc64"):
-        del headers["x-oss-hash-crc64ecma"]
-    return Response(200, headers)
+    return Response(200, write_headers(bucket, stored))
 
 
 # ---------------------------------------------------------------- copy source (CopyObject, UploadPartCopy)
-
-
-def parse_copy_source(value: str, decode: Callable[[str], str] = unquote_plus) -> tuple[str, str, str | None]:
-    """`/bucket/url-encoded-key[?versionId=..]` -> (bucket, key, version id); form decoding as for
-    symlink targets, since Go v1 encodes the key with QueryEscape (space -> '+') [choice]. `decode` is
-    replaced only by CopyObject's decoding quirks."""
-    path, _, query = value.partition("?")
-    bucket, slash, raw_key = path.removeprefix("/").partition("/")
-    if not bucket or not slash or not raw_key:
-        raise invalid_argument(
-            "Copy Source must mention the source bucket and key.", name="x-oss-copy-source", value=value
-        )
-    version_id = dict(parse_query(query)).get("versionId")
-    return bucket, decode(raw_key), version_id

@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_s
 
 from .. import rules
 from ..checks import fail
-from ..client import HarnessError, OssClient, Reply, Transcript
+from ..client import NoUsableAnswer, OssClient, Reply, Transcript
 from ..client.xml import child_text, xml_elements
 from ..strategies import stateful_settings
 from . import differential, steps
@@ -46,6 +46,8 @@ CHECK_RULES = {
     ("symlink.put.no-target-check", "*"): "symlink.put.no-target-check",
     ("symlink.put.overwrite", "*"): "symlink.put.overwrite",
     ("symlink.put.forbid-overwrite", "*"): "symlink.put.forbid-overwrite-existing",
+    ("symlink.put.forbid-overwrite-new-key", "*"): "symlink.put.forbid-overwrite-new-key",
+    ("symlink.ops.put-object-replaces", "*"): "symlink.ops.put-object-replaces",
     ("append.link-rejected", "*"): "symlink.ops.append-rejected",
     ("copy.link-copies-link", "*"): "symlink.ops.copy-copies-link",
     ("delete.link-only", "*"): "symlink.ops.delete-link-only",
@@ -70,6 +72,7 @@ CHECK_RULES = {
     ("meta.link-itself", "*"): "symlink.read.object-meta-is-link",
     ("list.entries", "*"): "symlink.ops.list-entry",
     ("list.entries", "listing.type"): "symlink.ops.list-type",
+    ("list.entries", "replaced-link"): "symlink.ops.put-object-replaces",
     ("object.put", "*"): "object.put.response",
     ("read.object", "*"): "object.get.body",
     ("read.object", "etag"): "etag.quoted-upper-hex",
@@ -189,7 +192,7 @@ class Side:
 
 
 @dataclass
-class Context:
+class MachineContext:
     """What the machine needs from a run: the server(s), fresh key prefixes, the profile's capabilities."""
 
     sides: list[Side]
@@ -420,7 +423,7 @@ metas_ = st.integers(0, len(META_SETS) - 1)
 
 
 class ObjectsAndLinks(RuleBasedStateMachine):
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: MachineContext) -> None:
         super().__init__()
         self.context = context
         prefix = context.fresh_prefix()
@@ -501,10 +504,10 @@ class ObjectsAndLinks(RuleBasedStateMachine):
         for side in self.context.sides:
             for key, started in side.uploads.items():
                 for upload_id, _ in started:
-                    with contextlib.suppress(HarnessError):
+                    with contextlib.suppress(NoUsableAnswer):
                         side.client.abort_multipart(key, upload_id)
             for key in sorted({self.keys[s.args[w]] for s in self.log if (w := OPERATIONS[s.name].writes)}):
-                with contextlib.suppress(HarnessError):
+                with contextlib.suppress(NoUsableAnswer):
                     side.client.delete_object(key)
 
     # ------------------------------------------------------------ rules: thin, the table above does the work
@@ -673,7 +676,7 @@ class Shard:
         return stateful_settings(examples=self.examples)
 
 
-def run(context: Context, settings: Settings | None = None, seed: int | None = None) -> None:
+def run(context: MachineContext, settings: Settings | None = None, seed: int | None = None) -> None:
     """Hypothesis drives the machine (from `seed` if given); a failure is shrunk and re-raised with its steps."""
     try:
         if seed is None:  # this line's text is the derandomized seed (Hypothesis digests the factory's source)
@@ -697,7 +700,7 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
     return [leaf for e in group.exceptions for leaf in (_leaves(e) if isinstance(e, BaseExceptionGroup) else [e])]
 
 
-def replay(context: Context, recorded: list[tuple[str, dict[str, Any]]]) -> int:
+def replay(context: MachineContext, recorded: list[tuple[str, dict[str, Any]]]) -> int:
     """Run recorded steps in order, without Hypothesis; returns the number of steps run."""
     machine = ObjectsAndLinks(context)
     try:

@@ -18,17 +18,15 @@ import pytest
 from hypothesis import core as hypothesis_core
 from hypothesis import settings as hypothesis_settings
 
+from .. import run_state
 from ..activation import add_option, is_active
 from ..client import Transcript, new_run_id
 from ..harness import Harness
 from ..outcomes import NotApplicable
-from ..plugin import PROFILE_KEY, RUN_ID_KEY
 from ..profile import Profile, ProfileError, load
 from ..strategies import stateful_shards
 from . import steps
-from .machine import Context, Shard, Side
-
-COMPARE_KEY = pytest.StashKey[Profile | None]()
+from .machine import MachineContext, Shard, Side
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -77,7 +75,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if not is_active(config):
         return
     try:
-        config.stash[COMPARE_KEY] = compare_profile(config.option, config.stash[PROFILE_KEY])
+        state = run_state.of(config)
+        state.compare = compare_profile(config.option, state.profile)
         if config.option.stateful_replay:
             steps.parse_replay(config.option.stateful_replay)
     except (ProfileError, ValueError, OSError) as exc:
@@ -91,10 +90,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     config = metafunc.config
     single = config.option.stateful_replay or (
-        "stateful_pair" in metafunc.fixturenames and config.stash[COMPARE_KEY] is None
+        "stateful_pair" in metafunc.fixturenames and run_state.of(config).compare is None
     )
     parts = [sum(stateful_shards())] if single else stateful_shards()
-    base = shard_seed_base(config.stash[RUN_ID_KEY])
+    base = shard_seed_base(run_state.of(config).run_id)
     shards = [Shard(i, len(parts), examples, base + i) for i, examples in enumerate(parts)]
     metafunc.parametrize("stateful_shard", shards, ids=[s.label for s in shards])
 
@@ -112,11 +111,12 @@ def shard_seed_base(run_id: str) -> int:
 @pytest.fixture(scope="session")
 def stateful_compare(request: pytest.FixtureRequest, oss_harness: Harness) -> Iterator[Harness | None]:
     """The second server's harness in differential mode (same run namespace, so keys line up), else None."""
-    profile = request.config.stash[COMPARE_KEY]
+    state = run_state.of(request.config)
+    profile = state.compare
     if profile is None:
         yield None
         return
-    harness = Harness(profile, request.config.stash[RUN_ID_KEY], oss_harness.namespace.worker_id)
+    harness = Harness(profile, state.run_id, oss_harness.namespace.worker_id)
     harness.start()
     try:
         yield harness
@@ -127,7 +127,7 @@ def stateful_compare(request: pytest.FixtureRequest, oss_harness: Harness) -> It
 
 
 @contextmanager
-def embedded(*quirk_sets: tuple[str, ...], label: str = "stateful") -> Iterator[Context]:
+def embedded(*quirk_sets: tuple[str, ...], label: str = "stateful") -> Iterator[MachineContext]:
     """One embedded server per quirk set (the first is the server under test), sharing one run namespace;
     for running the machine outside pytest (the catch table, the project's tests)."""
     run_id = new_run_id()
@@ -141,14 +141,14 @@ def embedded(*quirk_sets: tuple[str, ...], label: str = "stateful") -> Iterator[
         yield context_for(harnesses)
 
 
-def context_for(harnesses: list[Harness], absent: dict[str, str] | None = None) -> Context:
+def context_for(harnesses: list[Harness], absent: dict[str, str] | None = None) -> MachineContext:
     """The machine's context for one server, or two in differential mode (also used without pytest)."""
     names = ["server under test", *(f"compare server ({_describe(h.profile)})" for h in harnesses[1:])]
     sides = []
     for name, harness in zip(names, harnesses, strict=True):
         transcript = Transcript(harness.transcript.redactor, limit=10_000)
         sides.append(Side(name, harness.client("plain", transcript=transcript), transcript))
-    return Context(
+    return MachineContext(
         sides=sides,
         fresh_prefix=lambda: harnesses[0].namespace.key("stateful"),
         supports=lambda capability: all(h.profile.supports(capability) for h in harnesses),
@@ -163,13 +163,15 @@ def stateful_absent() -> dict[str, str]:
 
 
 @pytest.fixture
-def stateful_context(oss_harness: Harness, stateful_absent: dict[str, str]) -> Context:
+def stateful_context(oss_harness: Harness, stateful_absent: dict[str, str]) -> MachineContext:
     """The server under test alone: its answers against the model."""
     return context_for([oss_harness], stateful_absent)
 
 
 @pytest.fixture
-def stateful_pair(oss_harness: Harness, stateful_compare: Harness | None, stateful_absent: dict[str, str]) -> Context:
+def stateful_pair(
+    oss_harness: Harness, stateful_compare: Harness | None, stateful_absent: dict[str, str]
+) -> MachineContext:
     """Both servers of differential mode; outside it the differential test is not applicable."""
     if stateful_compare is None:
         raise NotApplicable("differential mode needs --compare-endpoint, --compare-profile or --compare-quirk")

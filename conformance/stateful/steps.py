@@ -37,23 +37,12 @@ def _shown(name: str, names: tuple[str, ...]) -> bool:
     return lower in names or (lower.startswith("x-oss-") and lower not in HIDDEN_OSS)
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= BODY_SHOWN else text[:BODY_SHOWN] + " ..."
+def _shown_in_step(side: str, name: str) -> bool:
+    return _shown(name, SHOWN_REQUEST if side == ">" else SHOWN_RESPONSE)
 
 
 def render_exchange(exchange: Exchange, indent: str) -> list[str]:
-    lines = [f"> {exchange.method} {exchange.url}"]
-    lines += [f"> {k}: {v}" for k, v in exchange.request_headers.items() if _shown(k, SHOWN_REQUEST)]
-    if exchange.request_body:
-        lines.append(f"> {_short(exchange.request_body)!r}")
-    if exchange.status is None:
-        lines.append(f"< (no answer: {exchange.failure})")
-    else:
-        lines.append(f"< {exchange.status}")
-        lines += [f"< {k}: {v}" for k, v in exchange.response_headers.items() if _shown(k, SHOWN_RESPONSE)]
-        if exchange.response_body:
-            lines.append(f"< {_short(exchange.response_body)!r}")
-    return [indent + line for line in lines]
+    return [indent + line for line in exchange.lines(_shown_in_step, BODY_SHOWN)]
 
 
 def render(steps: list[Step]) -> str:

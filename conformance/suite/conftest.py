@@ -16,12 +16,14 @@ from conformance.client import Transcript
 from conformance.suite import preconditions as pre
 
 Proof = Callable[[], object]
+# proof name -> None when it held, else (what blocked it, the exchanges that showed it). One per process (xdist
+# worker); conformance.reach empties it before each test while it records what each test reaches.
+PROOFS: dict[str, tuple[Blocked, list] | None] = {}
 
 
 @pytest.fixture(scope="session")
 def _proofs() -> dict[str, tuple[Blocked, list] | None]:
-    """proof name -> None when it held, else (what blocked it, the exchanges that showed it)."""
-    return {}
+    return PROOFS
 
 
 def _proven(proofs: dict, name: str, proof: Proof, transcript: Transcript) -> None:

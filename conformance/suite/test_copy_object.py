@@ -117,6 +117,7 @@ def test_copy_result_body(oss, new_key, rule):
 @example(data=bytes(range(256)) * 6)  # over 1 KiB: a copy through one small buffer shows
 def test_copy_data(oss, new_key, rule, data):
     src, dest = source(oss, new_key, data=data), new_key("copy")
+    reads_back(oss, src, data)  # these bytes read back directly (object.get.body): the copy is what is judged
     expect(oss.copy_object(dest, src), rule)
     got = expect_status(oss.get_object(dest), rule, 200)
     expect_equal(rule, got, "destination body", got.body, data)

@@ -223,6 +223,8 @@ def test_object_meta_reports_link(oss, new_key, rule, links_work):
     link, target = pre.link_to_object(oss, new_key, data)
     target_etag = pre.head(oss, target).header("ETag")
     link_etag = require(oss.get_symlink(link), GET_SYMLINK_HEADERS).header("ETag")
+    differs = link_etag != target_etag
+    require_equal(GET_SYMLINK_HEADERS, None, "the link's ETag differs from the target's", differs, True)
     got = expect(oss.get_object_meta(link), rule)
     expect_header(got, rule, "ETag", link_etag)
     if got.header("ETag") == target_etag or got.header("Content-Length") == str(len(data)):

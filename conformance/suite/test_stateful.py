@@ -12,7 +12,7 @@ import pytest
 from conformance.stateful import machine
 
 
-def _drive(context: machine.Context, recorded: list | None, shard: machine.Shard) -> None:
+def _drive(context: machine.MachineContext, recorded: list | None, shard: machine.Shard) -> None:
     if recorded is not None:
         machine.replay(context, recorded)
     else:
