@@ -80,8 +80,15 @@ REGISTRY: dict[str, Quirk] = _registry(
             "object.meta.no-such-key",
             "object.copy.no-such-key",
             "object.copy.no-such-source-bucket",
+            "list.v1.no-such-bucket",
+            "versions.list.no-such-bucket",
+            "object.acl.get-no-such-key",
+            "object.acl.put-no-such-key",
+            "object.restore.no-such-key",
+            "object.tagging.no-such-key",
         ),
-        "A missing key or bucket is 404 with Code NotFound instead of NoSuchKey / NoSuchBucket.",
+        "A missing key or bucket is 404 with Code NotFound instead of NoSuchKey / NoSuchBucket: every rule that names "
+        "one of those Codes breaks.",
     ),
     Quirk(
         "bad-request-generic",
@@ -115,14 +122,37 @@ REGISTRY: dict[str, Quirk] = _registry(
             "object.copy.storage-class-invalid",
             "object.append.position-missing",
             "object.append.position-invalid",
+            "list.v1.encoding-type-invalid",
+            "list.v1.max-keys-invalid",
+            "list.v1.prefix-too-long",
+            "list.v2.max-keys-invalid",
+            "list.v2.start-after-too-long",
+            "list.v2.token-invalid",
+            "versions.list.max-keys-invalid",
+            "object.acl.invalid",
+            "object.restore.archive-job-parameters",
+            "object.restore.bad-tier",
+            "object.restore.days-range",
+            "object.restore.not-archive",
+            "object.tagging.header-format",
+            "object.tagging.header-invalid",
+            "object.tagging.key-chars",
+            "symlink.put.target-invalid-name",
         ),
         "Every 400 reply has Code BadRequest instead of the documented Code: every rule that names a 400 Code breaks.",
     ),
     Quirk(
         "no-such-bucket-as-no-such-key",
         "key-value stores with one flat namespace behind an OSS front end",
-        ("error.no-such-bucket", "symlink.get.no-such-bucket", "object.copy.no-such-source-bucket"),
-        "A request to a bucket that does not exist is 404 NoSuchKey instead of NoSuchBucket.",
+        (
+            "error.no-such-bucket",
+            "symlink.get.no-such-bucket",
+            "object.copy.no-such-source-bucket",
+            "list.v1.no-such-bucket",
+            "versions.list.no-such-bucket",
+        ),
+        "A request to a bucket that does not exist is 404 NoSuchKey instead of NoSuchBucket: every rule that names "
+        "NoSuchBucket breaks.",
     ),
     Quirk(
         "head-error-without-x-oss-err",
@@ -643,7 +673,7 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "versioned-delete-without-marker",
         "clones without delete markers: a versioned DeleteObject removes the current version outright",
-        ("versioning.symlink.delete-marker",),
+        ("versioning.symlink.delete-marker", "object.delete.versioned-marker"),
         "DeleteObject in a versioned bucket removes the current version and answers 204 without "
         "x-oss-delete-marker or x-oss-version-id.",
     ),
@@ -874,8 +904,15 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "put-tagging-ignored",
         "clones with tagging as a sub-resource only",
-        ("object.put.tagging",),
-        "PutObject ignores x-oss-tagging.",
+        (
+            "object.put.tagging",
+            "object.tagging.header-bare-key",
+            "object.tagging.header-encoded",
+            "object.tagging.header-format",
+            "object.tagging.header-invalid",
+        ),
+        "PutObject ignores x-oss-tagging, and with it the header's syntax: no spelling of a tag is stored, and a "
+        "malformed header is not refused.",
     ),
     Quirk(
         "put-without-crc64",

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.checks import expect, expect_equal, expect_status, expect_xml, fail, require
+from conformance.checks import expect, expect_equal, expect_header, expect_status, expect_xml, fail, require
 from conformance.client.xml import elements
 from conformance.suite.name_steps import slash_names_kept
 from conformance.suite.preconditions import put
@@ -26,6 +26,15 @@ def test_delete_removes(oss, new_key, rule):
     put(oss, key, b"doomed")
     expect(oss.delete_object(key), rule)
     expect_status(oss.get_object(key), rule, 404)  # the Code of a missing key is error.no-such-key's to judge
+
+
+@pytest.mark.rule("object.delete.versioned-marker")
+def test_versioned_delete_writes_a_marker(oss_versioned, new_key, rule):
+    key = new_key("object")
+    put(oss_versioned, key, b"versioned")
+    reply = expect(oss_versioned.delete_object(key), rule)
+    expect_header(reply, rule, "x-oss-delete-marker", "true")
+    expect_header(reply, rule, "x-oss-version-id")
 
 
 @pytest.mark.rule("object.delete.missing-key")
