@@ -81,7 +81,7 @@ def test_delete_of_a_link_leaves_the_target_and_a_missing_key_is_204_too():
 
 def test_a_read_that_misses_an_encoded_target_is_the_decoding_rules_failure():
     """Only whether the read reaches the target depends on decoding; the read's other facts keep their rules."""
-    from conformance.stateful.machine import rule_for
+    from conformance.stateful.attribution import rule_for
 
     model = _model_with(("l", "t"), ("m", "t 1+"), ("self 1", "self 1"), objects=("t", "t 1+"))
     assert [model.read(k, "GET").decodes_target for k in ("t", "l", "m", "self 1")] == [False, False, True, True]
@@ -137,24 +137,24 @@ def test_a_wrong_status_and_a_missing_code_are_told_apart():
 
 
 def test_check_rules_name_real_checks_and_registered_rules():
-    """A typo on either side of machine.CHECK_RULES would silently fall back to stateful.model-agreement."""
+    """A typo on either side of attribution.CHECK_RULES would silently fall back to stateful.model-agreement."""
     import re
     from pathlib import Path
 
     from conformance import rules
-    from conformance.stateful import machine, model
+    from conformance.stateful import attribution, model
 
     source = Path(model.__file__).read_text(encoding="utf-8")
     produced = set(re.findall(r'"([a-z]+\.[a-z][a-z.-]*)"', source))  # every dotted name the model writes
-    for table in (machine.CHECK_RULES, machine.HEAD_CHECK_RULES):
+    for table in (attribution.CHECK_RULES, attribution.HEAD_CHECK_RULES):
         assert {check for check, _ in table} - produced == set()
         assert set(table.values()) - set(rules.registry()) == set()
-    makers = {maker.removesuffix(".via-link") for maker, _ in machine.MADE_BY_RULES}
-    assert makers - produced == set() and set(machine.MADE_BY_RULES.values()) - set(rules.registry()) == set()
+    makers = {maker.removesuffix(".via-link") for maker, _ in attribution.MADE_BY_RULES}
+    assert makers - produced == set() and set(attribution.MADE_BY_RULES.values()) - set(rules.registry()) == set()
 
 
 def test_a_header_wrong_on_head_alone_is_head_objects_rule():
-    from conformance.stateful.machine import rule_for
+    from conformance.stateful.attribution import rule_for
 
     assert rule_for("read.object", "content-length", "HEAD").id == "object.head.matches-get"
     assert rule_for("read.object", "content-length", "GET").id == "object.get.body"
@@ -191,7 +191,7 @@ def test_multipart_small_part_before_the_last_is_refused_and_the_upload_stays_op
 
 
 def test_reads_through_a_link_to_a_multipart_object_blame_the_upload_for_its_bytes():
-    from conformance.stateful.machine import rule_for
+    from conformance.stateful.attribution import rule_for
 
     model = Model()
     model.initiate_multipart("t", "text/plain")

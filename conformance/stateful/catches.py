@@ -1,5 +1,5 @@
 """`oss-conformance stateful-catches`: which quirks the state machine catches on its own, and how short the
-shrunk example is. A quirk involves state when it breaks a rule the machine checks (machine.CHECK_RULES); each
+shrunk example is. A quirk involves state when it breaks a rule the machine checks (attribution.CHECK_RULES); each
 runs in its own process against an embedded server with that quirk, at a Hypothesis budget (default: default),
 from a few seeds and without the example database, so the table is not one seed's luck.
 """
@@ -20,7 +20,7 @@ from conformance.usage import Parser
 
 from ..server.quirks import REGISTRY, quirk_name
 from ..strategies import stateful_settings
-from . import machine, steps
+from . import attribution, machine, steps
 from .pytest_stateful import embedded
 
 COMMAND = "oss-conformance stateful-catches --output-md reports/stateful.md"
@@ -48,7 +48,7 @@ MAKES_AN_OPERATION_ABSENT = frozenset({"symlink-not-implemented", "objectmeta-no
 
 def stateful_quirks() -> list[str]:
     """Quirks breaking at least one rule the machine checks without waiting for the clock."""
-    named = {*machine.CHECK_RULES.values(), *machine.MADE_BY_RULES.values()}
+    named = {*attribution.CHECK_RULES.values(), *attribution.MADE_BY_RULES.values()}
     checked = named - NEEDS_A_CLOCK_TICK - set(OUT_OF_REACH)
     wanted = (name for name, quirk in REGISTRY.items() if checked & set(quirk.breaks))
     return sorted(name for name in wanted if name not in MAKES_AN_OPERATION_ABSENT and name not in OUT_OF_REACH_QUIRKS)
@@ -109,7 +109,7 @@ def render_markdown(rows: Sequence[dict], budget: str) -> str:
         f"{rows[0]['seeds'] if rows else 0} seeds. "
         f"Caught from every seed: {always} of {len(rows)} quirks.",
         "",
-        "A quirk involves state when it breaks a rule the machine checks (conformance/stateful/machine.py "
+        "A quirk involves state when it breaks a rule the machine checks (conformance/stateful/attribution.py "
         "CHECK_RULES), leaving out rules seen only after a clock tick: "
         + ", ".join(f"`{r}`" for r in sorted(NEEDS_A_CLOCK_TICK))
         + ", and rules out of its reach: "
