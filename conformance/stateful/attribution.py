@@ -6,6 +6,7 @@ server broke, never a catch-all. A rule id written here that the registry lacks 
 from __future__ import annotations
 
 from .. import rules
+from .model import WRITTEN_NAMES
 
 FALLBACK_RULE = "stateful.model-agreement"
 
@@ -148,11 +149,14 @@ def rule_for(
     return rules.registry().get(wanted) or rules.get(FALLBACK_RULE)
 
 
-def _unknown_rules() -> set[str]:
+def unknown_names() -> set[str]:
+    """Rule ids the registry lacks and checks the model never writes, in these tables (empty: all known)."""
     tables = (CHECK_RULES, MADE_BY_RULES, HEAD_CHECK_RULES, ERROR_FORMAT_RULES)
     named = {rule for table in tables for rule in table.values()} | {DECODING_RULE, FALLBACK_RULE}
-    return named - set(rules.registry())
+    checks = {check for table in (CHECK_RULES, HEAD_CHECK_RULES) for check, _ in table}
+    checks |= {maker.removesuffix(".via-link") for maker, _ in MADE_BY_RULES}
+    return (named - set(rules.registry())) | (checks - WRITTEN_NAMES)
 
 
-if _unknown_rules():  # a typo would silently fall back to FALLBACK_RULE
-    raise LookupError(f"stateful attribution names rules the registry lacks: {sorted(_unknown_rules())}")
+if unknown_names():  # a typo would silently fall back to FALLBACK_RULE
+    raise LookupError(f"stateful attribution names unknown rules or checks: {sorted(unknown_names())}")

@@ -13,9 +13,11 @@ later one must agree, until the object is written again. Evidence marks follow d
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -600,3 +602,8 @@ def _compare_xml(p: Prediction, body: bytes) -> list[tuple[str, str]]:
         elif grants[0] != p.grant:
             problems.append(("grant", f"Grant: got {grants[0]!r}, expected {p.grant!r}"))
     return problems
+
+
+# Every dotted name the model writes (its checks among them), read from this very file: attribution.py checks
+# at import that each check its tables name is one of them, so a typo cannot fall back to the catch-all rule.
+WRITTEN_NAMES = frozenset(re.findall(r'"([a-z]+\.[a-z][a-z.-]*)"', Path(__file__).read_text(encoding="utf-8")))
