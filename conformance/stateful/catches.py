@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 from conformance.usage import Parser
 
@@ -54,14 +54,16 @@ def stateful_quirks() -> list[str]:
     return sorted(name for name in wanted if name not in MAKES_AN_OPERATION_ABSENT and name not in OUT_OF_REACH_QUIRKS)
 
 
-def catch(quirk: str, budget: str = "default", seed: int = 0) -> dict:
-    """Run the machine against a server with `quirk` from a fixed seed; what failed, after how many steps."""
+def catch(quirk: str, budget: str = "default", seed: int = 0, shrink: bool = True) -> dict:
+    """Run the machine against a server with `quirk` from a fixed seed; what failed, after how many steps
+    (without `shrink`, the length of the first failing example: a catch is found as surely, in far less time)."""
     random.seed(seed)  # Hypothesis seeds each run from the global generator when not derandomized
     started = time.monotonic()
     message = ""
+    phases = tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate)
     with embedded((quirk,), label="catches") as context:
         try:
-            machine.run(context, settings(stateful_settings(budget), database=None))
+            machine.run(context, settings(stateful_settings(budget), database=None, phases=phases))
         except Exception as exc:  # a failure the machine printed, or Hypothesis's FlakyFailure around one
             inner = getattr(exc, "exceptions", None)
             message = str(inner[0]) if inner else str(exc)
@@ -138,11 +140,13 @@ def catches_main(argv: Sequence[str]) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes")
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
     parser.add_argument("--output-md", help="also write the Markdown table here")
+    parser.add_argument("--no-shrink", action="store_true", help="steps are the first failing example's, unshrunk")
     args = parser.parse_args(argv)
     quirks = args.quirk or stateful_quirks()
     work = [(quirk, seed) for quirk in quirks for seed in range(args.seeds)]
+    shrink = [not args.no_shrink] * len(work)
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        runs = list(pool.map(catch, [q for q, _ in work], [args.budget] * len(work), [s for _, s in work]))
+        runs = list(pool.map(catch, [q for q, _ in work], [args.budget] * len(work), [s for _, s in work], shrink))
     rows = summarize(runs)
     table = render_markdown(rows, args.budget)
     if args.output_md:
