@@ -87,7 +87,7 @@ def test_a_read_that_misses_an_encoded_target_is_the_decoding_rules_failure():
     assert [model.read(k, "GET").decodes_target for k in ("t", "l", "m", "self 1")] == [False, False, True, True]
     assert rule_for("read.through-link", "status", decodes_target=True).id == "symlink.put.target-encoded"
     assert rule_for("read.target-is-link", "status", decodes_target=True).id == "symlink.put.target-encoded"
-    assert rule_for("read.through-link", "body", decodes_target=True).id == "symlink.put.target-encoded"
+    assert rule_for("read.through-link", "body", decodes_target=True).id == "symlink.read.target-bytes"
     assert rule_for("read.through-link", "etag", decodes_target=True).id == "symlink.read.target-headers"
     assert rule_for("read.through-link", "status").id == "symlink.read.target-bytes"
 

@@ -990,8 +990,9 @@ REGISTRY: dict[str, Quirk] = _registry(
             "object.delete.missing-key",
             "symlink.ops.delete-link-only",
             "versioning.symlink.delete-marker",
+            "object.delete.versioned-marker",
         ),
-        "DeleteObject answers 200 instead of 204, for a missing key too.",
+        "DeleteObject answers 200 instead of 204, for a missing key and in a versioned bucket too.",
     ),
     Quirk(
         "delete-missing-404",

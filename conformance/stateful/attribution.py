@@ -119,7 +119,7 @@ MADE_BY_RULES = {
 # Whether a read through a link reaches the right object (its status, its bytes) when the target travelled
 # percent-encoded is the decoding rule's to judge, as the suite's round-trip test does; the rest is the read's.
 DECODING_RULE = "symlink.put.target-encoded"
-DECODING_ASPECTS = frozenset({"status", "body"})  # a right status with a wrong Code is not a decoding symptom
+DECODING_ASPECTS = frozenset({"status"})  # an undecoded name finds no object; a wrong Code or stale bytes are not it
 # HEAD answers what GET answers, without the body: a header wrong on HEAD alone is HeadObject's rule (looked up
 # before CHECK_RULES, aspect by aspect).
 HEAD_CHECK_RULES = {
@@ -138,7 +138,7 @@ def rule_for(
     """The registry rule of a check; the stateful fallback when the registry has no such rule (yet)."""
     if decodes_target and aspect in DECODING_ASPECTS:
         wanted = DECODING_RULE
-    elif (made_by, aspect) in MADE_BY_RULES:
+    elif (made_by, aspect) in MADE_BY_RULES and method != "HEAD":  # HEAD alone differing is HeadObject's rule
         wanted = MADE_BY_RULES[made_by, aspect]
     elif aspect == "error-code":
         wanted = ERROR_FORMAT_RULES.get(method) or ERROR_FORMAT_RULES["*"]

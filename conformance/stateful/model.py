@@ -272,8 +272,10 @@ class Model:
         maker = "mpu.replaced-part" if upload.replaced else "mpu.assembled"
         data = b"".join(upload.parts[n] for n in numbers)
         self._store(key, MULTIPART, data=data, content_type=upload.content_type, made_by=maker)
-        # A small only part is allowed [D], its own rule; with more parts a refusal may be the order's fault.
-        small_last = len(numbers) == 1 and len(data) < PART_MINIMUM
+        # A small last part is allowed [D], its own rule. When parts arrived out of number order, a refusal may be
+        # a server joining them in arrival order (then another part is "last"): that is the assembly's fault.
+        in_order = list(upload.parts) == numbers
+        small_last = in_order and len(upload.parts[numbers[-1]]) < PART_MINIMUM
         return _ok(
             "mpu.complete.small-last" if small_last else "mpu.complete",
             texts={"Key": (key,), "ETag": None, "Bucket": None, "Location": None},
