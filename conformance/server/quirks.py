@@ -783,8 +783,9 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "last-part-size-checked",
         "clones that apply the minimum part size to every part",
-        ("mpu.complete.last-part-small",),
-        "CompleteMultipartUpload refuses a last part under 100 KB.",
+        ("mpu.complete.last-part-small", "mpu.complete.assembles"),
+        "CompleteMultipartUpload refuses a last part under 100 KB, so a valid upload with a small last part is never "
+        "assembled.",
     ),
     Quirk(
         "complete-all-ignored",
