@@ -1537,9 +1537,9 @@ REGISTRY: dict[str, Quirk] = _registry(
     Quirk(
         "link-resolution-cached",
         "clones that cache a link's resolved target and never invalidate it",
-        ("symlink.read.current-target",),
+        ("symlink.read.current-target", "symlink.read.target-is-link"),
         "The first read through a link fixes the target version it reads; later reads return that version even "
-        "after the target was overwritten.",
+        "after the target was overwritten, or replaced by a link (which must then give InvalidTargetType).",
     ),
     Quirk(
         "link-version-id-missing",
