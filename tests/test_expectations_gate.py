@@ -54,7 +54,7 @@ def run(tmp_path: Path, *args: str, listed: str | None = None) -> subprocess.Com
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        timeout=120,
+        timeout=600,  # a hang check: a loaded CI machine has taken over 120 s
         check=False,
     )
 
@@ -156,7 +156,7 @@ def test_no_executed_test_fails_the_run(tmp_path):
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        timeout=120,
+        timeout=600,  # a hang check, as above
         check=False,
     )
     assert result.returncode == 5

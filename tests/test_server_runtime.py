@@ -168,7 +168,7 @@ def test_serve_prints_url_and_export_line_and_stops_on_ctrl_c():
         url = line.split("url=")[1].split()[0]
         assert requests.get(url + "/", timeout=10).status_code == 403  # it serves (anonymous: denied)
         process.send_signal(signal.SIGINT)
-        stdout, _ = process.communicate(timeout=15)
+        stdout, _ = process.communicate(timeout=120)  # a hang check; a loaded machine is slow to start it
     finally:
         process.kill()
     assert process.returncode == 0

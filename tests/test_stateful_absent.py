@@ -17,12 +17,12 @@ ABSENT = "objectmeta-not-implemented"  # GetObjectMeta answers 501
 
 def test_the_machine_drops_the_operation_and_still_catches_another_deviation():
     no_shrink = settings(
-        stateful_settings("ci"), database=None, phases=(Phase.explicit, Phase.generate)
+        stateful_settings("default"), database=None, phases=(Phase.explicit, Phase.generate)
     )  # shrinking is the replay tests' concern; here it would only cost time
-    with embedded((ABSENT, "forbid-overwrite-ignored")) as context, pytest.raises(AssertionError) as raised:
+    with embedded((ABSENT, "delete-missing-404")) as context, pytest.raises(AssertionError) as raised:
         machine.run(context, no_shrink, seed=0)
     assert context.absent == {"get_object_meta": "HEAD ?objectMeta answered 501 NotImplemented"}
-    assert rule_in(str(raised.value)) == "symlink.put.forbid-overwrite-existing"
+    assert rule_in(str(raised.value)) == "object.delete.missing-key"
 
 
 def test_a_run_reports_it_once_and_passes_what_remains():
