@@ -153,7 +153,10 @@ def test_quirk_head_error_without_x_oss_err(quirked):
 
 def _serve(*args: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "conformance.server", "serve", *args]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C as a terminal sends it: a child whose parent ignores SIGINT (an xdist worker may) inherits the
+    # ignore, and Python then installs no KeyboardInterrupt handler; reset it so SIGINT means what it does for users.
+    restore = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=restore)
 
 
 def test_serve_prints_url_and_export_line_and_stops_on_ctrl_c():
