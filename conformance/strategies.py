@@ -66,7 +66,7 @@ MAX_KEY_BYTES = 1023
 
 
 def _name_text() -> st.SearchStrategy[str]:
-    plain = st.characters(codec="utf-8", exclude_characters="\r\n\x00", exclude_categories=("Cs",))
+    plain = st.characters(exclude_characters="\r\n\x00", exclude_categories=("Cs",))
     return st.text(st.one_of(st.sampled_from(TRICKY), plain), min_size=1, max_size=24)
 
 
