@@ -256,7 +256,7 @@ def run_all(
         return done[None], [done[q] for q in quirks]
     _preload()
     if fast or not selective:
-        _run_forked([Forked(q, fast, hypothesis_profile) for q in wanted], jobs, timeout, finish)
+        _run_forked((Forked(q, fast, hypothesis_profile) for q in wanted), jobs, timeout, finish)
         return done[None], [done[q] for q in quirks]
     with tempfile.TemporaryDirectory(prefix="oss-reach-") as scratch:
         reach_file = Path(scratch) / "reach.json"
