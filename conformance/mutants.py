@@ -5,8 +5,8 @@ it. The score is caught / quirks; a clean run must have zero failures. Per quirk
 blocked (a precondition another rule covers did not hold) and the collateral: failing rules that are not in the
 quirk's `breaks`, which a suite that blames only the broken rule keeps at zero.
 
-Each run is one pytest session in a process forked from this one after the suite's libraries are imported,
-so a run pays for collection but not for start-up; `--isolated` runs one fresh `python -m pytest` per quirk
+Each run is a process forked from one pytest session that collected the suite once (conformance.conductor),
+so a run pays for neither start-up nor collection; `--isolated` runs one fresh `python -m pytest` per quirk
 instead (the slow way; the table is the same because every run is derandomized).
 
 --fast stops each quirk's run at its first failing test (`-x`) after moving the tests of the quirk's declared
@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from hypothesis import Phase, settings
 
-from conformance import reach, rules
+from conformance import rules
 from conformance.outcomes import DEVIATIONS, Outcome
 from conformance.server.quirks import REGISTRY, quirk_name
 from conformance.usage import Parser
@@ -82,22 +82,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list) -> None:
     """Tests of the rules named in FIRST_RULES_ENV first, the rest in their usual order (a stable sort)."""
-    first = set(filter(None, os.environ.get(FIRST_RULES_ENV, "").split(",")))
-    if first:
-        items.sort(key=lambda item: rules.marked(item) not in first)
+    items[:] = first(items, filter(None, os.environ.get(FIRST_RULES_ENV, "").split(",")))
+
+
+def first(items: list, rule_ids: Iterable[str]) -> list:
+    """The tests of `rule_ids` first, the rest in their usual order (a stable sort)."""
+    wanted = set(rule_ids)
+    return sorted(items, key=lambda item: rules.marked(item) not in wanted) if wanted else list(items)
 
 
 # ---------------------------------------------------------------- one run
 
 
-def suite_args(
-    quirk: str | None, results: Path, fast: bool, hypothesis_profile: str, tests: Sequence[str] | None = None
-) -> list[str]:
-    """`tests` (ids from conformance.reach) runs only those tests; None runs the whole suite."""
+def suite_args(quirk: str | None, results: Path, fast: bool, hypothesis_profile: str) -> list[str]:
+    """The whole suite against the embedded server with `quirk` (None: the clean server)."""
     # --assert=plain: outcomes come from the suite's own checks, and rewriting every module costs each run
     # seconds where bytecode is not cached (PYTHONDONTWRITEBYTECODE)
-    selection = ["--pyargs", "conformance"] if tests is None else list(tests)
-    args = [*selection, "-q", "-p", "no:cacheprovider", "-p", "conformance.mutants", "-n", "0"]
+    args = ["--pyargs", "conformance", "-q", "-p", "no:cacheprovider", "-p", "conformance.mutants", "-n", "0"]
     args += ["--assert=plain"]
     args += ["--results", str(results), "--hypothesis-profile-name", hypothesis_profile]
     if quirk is not None:
@@ -134,7 +135,7 @@ def _environment(quirk: str | None, fast: bool) -> dict[str, str]:
     return env
 
 
-def _finish(run: QuirkRun, results: Path, exit_status: int | None, output: str) -> QuirkRun:
+def finish_run(run: QuirkRun, results: Path, exit_status: int | None, output: str) -> QuirkRun:
     if exit_status is None:
         run.problem = "timed out"
     elif results.exists():
@@ -156,78 +157,11 @@ def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: s
         env = _environment(quirk, fast)
         try:
             done = subprocess.run(command, cwd=scratch, env=env, capture_output=True, text=True, timeout=timeout)
-            _finish(run, results, done.returncode, done.stdout + done.stderr)
+            finish_run(run, results, done.returncode, done.stdout + done.stderr)
         except subprocess.TimeoutExpired:
-            _finish(run, results, None, "")
+            finish_run(run, results, None, "")
     run.seconds = time.monotonic() - started
     return run
-
-
-class Forked:
-    """One run in a child forked from this process: the suite's libraries are already imported there. `tests`
-    selects tests (None: all); `reach_file` makes it the recording clean run (conformance.reach)."""
-
-    def __init__(
-        self,
-        quirk: str | None,
-        fast: bool,
-        hypothesis_profile: str,
-        tests: Sequence[str] | None = None,
-        reach_file: Path | None = None,
-    ) -> None:
-        self.run = QuirkRun(quirk)
-        self.scratch = tempfile.TemporaryDirectory(prefix="oss-mutant-")
-        self.results = Path(self.scratch.name) / "results.json"
-        self.output = Path(self.scratch.name) / "output.txt"
-        self.started = time.monotonic()
-        args = suite_args(quirk, self.results, fast, hypothesis_profile, tests)
-        env = _environment(quirk, fast)
-        if reach_file is not None:
-            args += ["-p", "conformance.reach"]
-            env[reach.REACH_ENV] = str(reach_file)
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: never returns
-            _child(args, env, self.scratch.name, self.output)
-
-    def poll(self, deadline: float) -> QuirkRun | None:
-        """The finished run, or None while it is still running within its deadline."""
-        pid, status = os.waitpid(self.pid, os.WNOHANG)
-        if pid == 0 and time.monotonic() < self.started + deadline:
-            return None
-        if pid == 0:
-            os.kill(self.pid, 9)
-            os.waitpid(self.pid, 0)
-            exit_status = None
-        else:
-            exit_status = os.waitstatus_to_exitcode(status)
-        output = self.output.read_text(errors="replace") if self.output.exists() else ""
-        _finish(self.run, self.results, exit_status, output)
-        self.run.seconds = time.monotonic() - self.started
-        self.scratch.cleanup()
-        return self.run
-
-
-def _child(args: list[str], env: dict[str, str], cwd: str, output: Path) -> None:
-    code = 3
-    try:
-        os.environ.clear()
-        os.environ.update(env)
-        os.chdir(cwd)
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        code = int(pytest.main(args))
-    finally:
-        sys.stdout.flush()
-        os._exit(code)  # skip the parent's atexit handlers and buffers
-
-
-def _preload() -> None:
-    """Import what every run imports, once, before forking (the reason forked runs start fast)."""
-    import conformance.plugin
-    import conformance.server  # noqa: F401
-
-    rules.registry()
 
 
 def run_all(
@@ -241,58 +175,24 @@ def run_all(
     selective: bool = True,
 ) -> tuple[QuirkRun, list[QuirkRun]]:
     """The clean run and one run per quirk, at most `jobs` at a time; `progress(done, total)` after each.
-    Forked full runs are `selective`: a quirk's run has only the tests that reach it (conformance.reach)."""
+    Full runs are `selective`: a quirk's run has only the tests that reach it (conformance.reach). Runs fork
+    from one collected session (conformance.conductor) unless `isolated`."""
+    from conformance import conductor  # it imports this module
+
     wanted = [None, *quirks]
     done: dict[str | None, QuirkRun] = {}
 
-    def finish(run: QuirkRun) -> QuirkRun:
+    def finish(run: QuirkRun) -> None:
         done[run.quirk] = run
         progress(len(done), len(wanted))
-        return run
 
     if isolated:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             list(pool.map(lambda q: finish(run_one(q, fast, timeout, hypothesis_profile)), wanted))
-        return done[None], [done[q] for q in quirks]
-    _preload()
-    if fast or not selective:
-        _run_forked((Forked(q, fast, hypothesis_profile) for q in wanted), jobs, timeout, finish)
-        return done[None], [done[q] for q in quirks]
-    with tempfile.TemporaryDirectory(prefix="oss-reach-") as scratch:
-        reach_file = Path(scratch) / "reach.json"
-        clean = _run_forked([Forked(None, False, hypothesis_profile, reach_file=reach_file)], 1, timeout, finish)[0]
-        found = json.loads(reach_file.read_text(encoding="utf-8")) if reach_file.exists() else None
-    if found is None:
-        clean.problem = clean.problem or "the clean run recorded no reach"
-        found = {"tests": {}, "everywhere": list(quirks)}
-    selected = {q: reach.tests_reaching(found, q) for q in quirks}
-    for quirk in [q for q in quirks if selected[q] == []]:  # no test reaches it: no run can catch it
-        finish(QuirkRun(quirk, tests=clean.tests))
-    children = (Forked(q, False, hypothesis_profile, selected[q]) for q in quirks if selected[q] != [])
-    _run_forked(children, jobs, timeout, finish)
+    else:
+        for run in conductor.conduct(quirks, jobs, fast, timeout, hypothesis_profile, selective):
+            finish(run)
     return done[None], [done[q] for q in quirks]
-
-
-def _run_forked(
-    children: Iterable[Forked], jobs: int, timeout: float, finish: Callable[[QuirkRun], QuirkRun]
-) -> list[QuirkRun]:
-    """Start the children lazily, at most `jobs` at a time; their runs in the order they finished."""
-    pending, running, finished = iter(children), [], []
-    more = True
-    while more or running:
-        while more and len(running) < max(1, jobs):
-            child = next(pending, None)
-            if child is None:
-                more = False
-            else:
-                running.append(child)
-        for child in list(running):
-            run = child.poll(timeout)
-            if run is not None:
-                running.remove(child)
-                finished.append(finish(run))
-        time.sleep(0.05)
-    return finished
 
 
 class Progress:

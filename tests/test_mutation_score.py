@@ -1,7 +1,7 @@
 """The suite can fail: against every quirk of the reference server at least one conformance test fails, and
 against the clean server none does. Fast mode: each quirk's run stops at its first failure, the quirk's own
-rules run first, runs go in parallel, each forked from one process that imported the suite once. The full table
-(every catching rule, blocked rules, collateral) is reports/mutants.md."""
+rules run first, runs go in parallel, each forked from one session that collected the suite once
+(conformance.conductor). The full table (every catching rule, blocked rules, collateral) is reports/mutants.md."""
 
 from __future__ import annotations
 
@@ -46,6 +46,13 @@ def test_a_fresh_process_per_quirk_gives_the_same_table(fast_runs):
             forked[quirk].caught_by,
             sorted(forked[quirk].blocked),
         ), quirk
+
+
+def test_a_run_past_its_deadline_is_killed_and_named():
+    """The conductor kills a run at its deadline and says so; a clean run that recorded no reach makes the quirk's
+    run the whole suite (it is killed too)."""
+    clean, runs = mutants.run_all(["delete-returns-200"], 2, fast=False, timeout=1.0)
+    assert (clean.problem, runs[0].problem) == ("timed out", "timed out")
 
 
 def _record(test: str, rule: str, outcome: str, message: str = "") -> dict:
