@@ -32,6 +32,7 @@ LIMIT_OPTIONS = {  # option dest -> Limits field
     "oss_test_deadline": "test_deadline",
     "oss_run_deadline": "run_deadline",
     "oss_cleanup_budget": "cleanup_budget",
+    "oss_restore_wait": "restore_wait",
 }
 
 # Plugins of other concerns (results and expectations, stateful options), loaded with this one.
@@ -82,6 +83,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         ("oss_test_deadline", "one test"),
         ("oss_run_deadline", "the whole run"),
         ("oss_cleanup_budget", "cleanup, per worker"),
+        ("oss_restore_wait", "a restore to complete (default 120; 10 for the embedded server)"),
     ):
         flag = "--" + dest.removeprefix("oss_").replace("_", "-")
         add_option(group, flag, dest=dest, type=float, help=f"seconds for {what}")
@@ -259,6 +261,12 @@ def rule(request: pytest.FixtureRequest) -> rules.Rule:
     if rule_id is None:
         raise pytest.UsageError(f"{request.node.nodeid} has no @pytest.mark.rule(...)")
     return rules.get(rule_id)
+
+
+@pytest.fixture
+def restore_wait(oss_harness: Harness) -> float:
+    """Seconds a test polls for a RestoreObject to complete (profile [limits] restore_wait)."""
+    return oss_harness.profile.restore_wait
 
 
 @pytest.fixture

@@ -54,6 +54,11 @@ class Timeouts:
     read: float = 30.0
 
 
+# OSS takes about a minute to restore an Archive object; the embedded server takes 1 s (--restore-seconds).
+REMOTE_RESTORE_WAIT = 120.0
+EMBEDDED_RESTORE_WAIT = 10.0
+
+
 @dataclass(frozen=True)
 class Limits:
     """What keeps a run bounded whatever the server does (issue 13). Sizes in bytes, times in seconds."""
@@ -63,6 +68,7 @@ class Limits:
     test_deadline: float = 300.0  # no request of a test starts after this
     run_deadline: float = 3 * 3600.0  # no test starts after this
     cleanup_budget: float = 120.0  # per worker: deleting what the run wrote
+    restore_wait: float = REMOTE_RESTORE_WAIT  # how long a test polls for a RestoreObject to complete
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,13 @@ class Profile:
     @property
     def embedded(self) -> bool:
         return not self.endpoint
+
+    @property
+    def restore_wait(self) -> float:
+        """Seconds to poll for a restore: the profile's, or for the embedded server unless set, its own."""
+        if self.embedded and self.limits.restore_wait == REMOTE_RESTORE_WAIT:
+            return EMBEDDED_RESTORE_WAIT
+        return self.limits.restore_wait
 
     def bucket_for(self, purpose: str) -> str:
         """The bucket for "plain", "versioned" or "worm" tests."""

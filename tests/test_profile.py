@@ -66,6 +66,14 @@ def test_overrides_win_and_are_validated():
         base.with_overrides(addressing="sideways")
 
 
+def test_restore_wait_is_the_embedded_servers_own_unless_set():
+    remote = prof.from_mapping({"endpoint": "https://oss.example"}, "p")
+    assert (prof.Profile().restore_wait, remote.restore_wait) == (prof.EMBEDDED_RESTORE_WAIT, prof.REMOTE_RESTORE_WAIT)
+    for endpoint in ("", "https://oss.example"):
+        set_wait = prof.from_mapping({"endpoint": endpoint, "limits": {"restore_wait": 300}}, "p")
+        assert set_wait.restore_wait == 300
+
+
 def test_profile_is_immutable():
     with pytest.raises(AttributeError):
         prof.Profile().bucket = "x"  # type: ignore[misc]

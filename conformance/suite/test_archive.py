@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from conformance.checks import expect, expect_equal, expect_status, fail
 from conformance.suite import preconditions as pre
-
-# Restoring an Archive object takes about a minute on OSS; an embedded server restores at once.
-RESTORE_DEADLINE = 90.0
-POLL_INTERVAL = 1.0
+from conformance.suite.polling import poll
 
 
 def archive_link(oss, new_key) -> tuple[str, str]:
@@ -28,15 +23,11 @@ def test_unrestored_target_refused(oss, new_key, rule, reads_through):
 
 
 @pytest.mark.rule("archive.symlink.restored")
-def test_restored_target_readable(oss, new_key, rule, reads_through):
+def test_restored_target_readable(oss, new_key, rule, reads_through, restore_wait):
     link, target = archive_link(oss, new_key)
     restore = oss.request("POST", target, query=[("restore", None)])
     if restore.status not in (200, 202):
         fail(rule, restore, f"RestoreObject on the Archive target answered {restore.status}, expected 202 or 200")
-    deadline = time.monotonic() + RESTORE_DEADLINE
-    got = oss.get_object(link)
-    while got.status != 200 and time.monotonic() < deadline:
-        time.sleep(POLL_INTERVAL)  # waiting for the restore, not asserting on time
-        got = oss.get_object(link)
+    got, _ = poll(lambda: oss.get_object(link), lambda reply: reply.status == 200, restore_wait)
     expect_status(got, rule, 200)
     expect_equal(rule, got, "body through the link after restore", got.body, b"cold data")

@@ -4,17 +4,14 @@ Rules: conformance/rules/restore-object.toml (docs/oss-facts.md §30)."""
 from __future__ import annotations
 
 import re
-import time
 from email.utils import parsedate_to_datetime
 
 import pytest
 
 from conformance.checks import Blocked, expect, expect_equal, expect_header, fail, require, require_equal
 from conformance.suite import preconditions as pre
+from conformance.suite.polling import poll
 
-# Restoring an Archive object takes about a minute on OSS; the reference server takes --restore-seconds (1 s).
-RESTORE_DEADLINE = 120.0
-POLL_INTERVAL = 1.0
 DATA = b"cold data"
 FIRST_202 = "object.restore.first-202"  # RestoreObject starts a restore: 202
 HEADER_DONE = "object.restore.header-done"  # HEAD shows when the restore has completed
@@ -49,16 +46,14 @@ def restoring(oss, new_key) -> str:
     return key
 
 
-def wait_restored(oss, key: str):
-    """HEAD until x-oss-restore says the restore is done; the HEAD reply, or None at the deadline."""
-    deadline = time.monotonic() + RESTORE_DEADLINE
-    while True:
-        head = pre.head(oss, key)
-        if (head.header("x-oss-restore") or "").startswith('ongoing-request="false"'):
-            return head
-        if time.monotonic() > deadline:
-            return None
-        time.sleep(POLL_INTERVAL)  # waiting for the restore, not asserting on time
+def wait_restored(oss, key: str, seconds: float):
+    """HEAD until x-oss-restore says the restore is done; the HEAD reply, or None after `seconds`."""
+    head, done = poll(
+        lambda: pre.head(oss, key),
+        lambda h: (h.header("x-oss-restore") or "").startswith('ongoing-request="false"'),
+        seconds,
+    )
+    return head if done else None
 
 
 @pytest.mark.rule("object.restore.first-202")
@@ -72,10 +67,10 @@ def test_restore_in_progress(oss, new_key, rule):
 
 
 @pytest.mark.rule("object.restore.restored-200")
-def test_restore_of_restored(oss, new_key, rule):
+def test_restore_of_restored(oss, new_key, rule, restore_wait):
     key = restoring(oss, new_key)
-    if wait_restored(oss, key) is None:
-        raise Blocked(HEADER_DONE, f"HEAD {key}: the restore did not complete within {RESTORE_DEADLINE:g} s")
+    if wait_restored(oss, key, restore_wait) is None:
+        raise Blocked(HEADER_DONE, f"HEAD {key}: the restore did not complete within {restore_wait:g} s")
     expect(restore(oss, key), rule)
 
 
@@ -102,11 +97,11 @@ def test_header_ongoing(oss, new_key, rule):
 
 
 @pytest.mark.rule("object.restore.header-done")
-def test_header_done(oss, new_key, rule):
+def test_header_done(oss, new_key, rule, restore_wait):
     key = restoring(oss, new_key)
-    head = wait_restored(oss, key)
+    head = wait_restored(oss, key, restore_wait)
     if head is None:
-        fail(rule, None, f'HEAD {key}: x-oss-restore never said ongoing-request="false" in {RESTORE_DEADLINE:g} s')
+        fail(rule, None, f'HEAD {key}: x-oss-restore never said ongoing-request="false" in {restore_wait:g} s')
     value = expect_header(head, rule, "x-oss-restore")
     match = DONE.match(value)
     if match is None:
