@@ -99,7 +99,9 @@ def suite_args(quirk: str | None, results: Path, fast: bool, hypothesis_profile:
     # --assert=plain: outcomes come from the suite's own checks, and rewriting every module costs each run
     # seconds where bytecode is not cached (PYTHONDONTWRITEBYTECODE)
     args = ["--pyargs", "conformance", "-q", "-p", "no:cacheprovider", "-p", "conformance.mutants", "-n", "0"]
-    args += ["--assert=plain"]
+    # --tb=native: nobody reads a run's traceback (verdicts come from the results file), and pytest's own style
+    # looks up every frame's module and source, a sixth of a fast run
+    args += ["--assert=plain", "--tb=native"]
     args += ["--results", str(results), "--hypothesis-profile-name", hypothesis_profile]
     if quirk is not None:
         args += ["--quirk", quirk] + (["-x"] if fast else [])

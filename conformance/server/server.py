@@ -100,7 +100,7 @@ class ReferenceServer:
         if self._httpd is None:
             self.bind()
         assert self._httpd is not None
-        self._httpd.serve_forever(poll_interval=0.2)
+        self._httpd.serve_forever(poll_interval=0.02)  # stop() waits up to one interval
 
     def start(self) -> ReferenceServer:
         """Serve in a daemon thread; returns at once."""

@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 from conformance.client import Reply
 
-# The first poll comes soon (the embedded server restores in 1 s); later ones back off, so that a minute-long
-# restore on OSS costs tens of requests, not hundreds.
-FIRST_INTERVAL = 0.25
+# The first poll comes soon (the embedded server restores in 1 s); later ones back off by half again, so that a
+# minute-long restore on OSS costs about forty requests, not hundreds.
+FIRST_INTERVAL = 0.1
+BACKOFF = 1.5
 LONGEST_INTERVAL = 2.0
 
 
@@ -24,4 +25,4 @@ def poll(read: Callable[[], Reply], done: Callable[[Reply], bool], seconds: floa
         if time.monotonic() > deadline:
             return reply, False
         time.sleep(interval)  # waiting for the server, not asserting on time
-        interval = min(interval * 2, LONGEST_INTERVAL)
+        interval = min(interval * BACKOFF, LONGEST_INTERVAL)
