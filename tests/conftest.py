@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -34,6 +37,30 @@ def run_suite(*args: str, env: dict[str, str] | None = None, timeout: float = 60
         cwd=ROOT,
         check=False,
     )
+
+
+@dataclass(frozen=True)
+class CleanRun:
+    returncode: int
+    stdout: str
+    results: Path
+
+
+@pytest.fixture(scope="session")
+def clean_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> CleanRun:
+    """`pytest --pyargs conformance -q -n 2 --results FILE` against the embedded server, run once for the tests
+    that only read what it gives; under xdist, once for all workers (the first takes a lock and runs it)."""
+    shared = tmp_path_factory.getbasetemp()
+    if hasattr(request.config, "workerinput"):
+        shared = shared.parent  # this run's directory, common to its workers
+    results, saved = shared / "clean-run.json", shared / "clean-run.out.json"
+    with open(shared / "clean-run.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not saved.exists():
+            run = run_suite("-q", "-n", "2", "--results", str(results))
+            saved.write_text(json.dumps({"returncode": run.returncode, "stdout": run.stdout}))
+    done = json.loads(saved.read_text())
+    return CleanRun(done["returncode"], done["stdout"], results)
 
 
 class AlwaysOk(BaseHTTPRequestHandler):

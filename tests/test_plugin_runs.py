@@ -14,11 +14,10 @@ def _summary(output: str) -> str:
     return output.strip().splitlines()[-1]
 
 
-def test_embedded_server_passes_with_xdist():
-    result = run_suite("-q", "-n", "2")
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert re.search(r"\d+ passed", _summary(result.stdout))
-    assert "0 keys left behind in total" in result.stdout
+def test_embedded_server_passes_with_xdist(clean_run):
+    assert clean_run.returncode == 0, clean_run.stdout[-4000:]
+    assert re.search(r"\d+ passed", _summary(clean_run.stdout))
+    assert "0 keys left behind in total" in clean_run.stdout
 
 
 def test_server_that_checks_nothing_fails_loudly_and_leaves_nothing(always_ok_server, fake_credentials):
