@@ -1,6 +1,6 @@
 """Digests the suite computes itself to check a server's reply headers (CRC-64/ECMA-182 of x-oss-hash-crc64ecma).
 
-Written apart from the reference server's table-driven CRC on purpose (bit by bit, from the definition): the
+Written apart from the reference server's CRC (crcmod's, in C) on purpose, bit by bit from the definition: the
 suite and the server must not share code, so that a mistake in one is caught by the other.
 """
 

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,12 @@ from conformance import strategies
 strategies.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Every Python these tests start (suite runs, the CLI: hundreds of processes) reuses compiled and
+# assertion-rewritten modules from one cache outside the checkout. Where the machine sets PYTHONDONTWRITEBYTECODE,
+# each process compiled and rewrote some 200 modules again: seconds of CPU apiece.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / f"oss-conformance-pycache-{os.getuid()}")
 
 
 def run_suite(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:

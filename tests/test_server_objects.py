@@ -9,8 +9,12 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from server_support import client_for, error_fields, module_server, wait_restored
 
+from conformance import digests
+from conformance.server.crc64 import crc64_ecma
 from conformance.server.xmlutil import http_date
 
 BUCKET, VERSIONED, WORM = "oss-conformance", "oss-conformance-versioned", "oss-conformance-worm"
@@ -377,3 +381,10 @@ def test_listing_url_encoding(client, key):
     assert root.findtext("Contents/Key") == key + "/sp%20ace%2Bplus%0C"
     bad = client.request("GET", BUCKET, None, query={"encoding-type": "base64"})
     assert code(bad) == (400, "InvalidArgument")
+
+
+@given(first=st.binary(max_size=300), second=st.binary(max_size=300))
+def test_server_crc64_is_the_definitions_and_continues(first, second):
+    """The server's CRC (crcmod) equals the suite's bit-by-bit one, and continues across appended pieces."""
+    assert crc64_ecma(first) == digests.crc64_ecma(first)
+    assert crc64_ecma(second, crc64_ecma(first)) == digests.crc64_ecma(first + second)
