@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -59,13 +58,12 @@ def stateful_quirks() -> list[str]:
 def catch(quirk: str, budget: str = "default", seed: int = 0, shrink: bool = True) -> dict:
     """Run the machine against a server with `quirk` from a fixed seed; what failed, after how many steps
     (without `shrink`, the length of the first failing example: a catch is found as surely, in far less time)."""
-    random.seed(seed)  # Hypothesis seeds each run from the global generator when not derandomized
     started = time.monotonic()
     message = ""
     phases = tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate)
     with embedded((quirk,), label="catches") as context:
         try:
-            machine.run(context, settings(stateful_settings(budget), database=None, phases=phases))
+            machine.run(context, settings(stateful_settings(budget), database=None, phases=phases), seed)
         except Exception as exc:  # a failure the machine printed, or Hypothesis's FlakyFailure around one
             inner = getattr(exc, "exceptions", None)
             message = str(inner[0]) if inner else str(exc)
