@@ -12,11 +12,11 @@ from conformance.stateful.machine import MachineContext
 from conformance.strategies import stateful_settings
 
 
-def failure(context: MachineContext, budget: str = "ci") -> str | None:
-    """Run the machine at a settings profile, derandomized and without the example database (so the result
-    does not depend on earlier runs); the failure message, or None."""
+def failure(context: MachineContext, budget: str = "ci", seed: int | None = None) -> str | None:
+    """Run the machine at a settings profile, from `seed` (derandomized without one) and without the example
+    database (so the result does not depend on earlier runs); the failure message, or None."""
     try:
-        machine.run(context, settings(stateful_settings(budget), database=None, derandomize=True))
+        machine.run(context, settings(stateful_settings(budget), database=None, derandomize=seed is None), seed)
     except AssertionError as exc:
         return str(exc)
     return None

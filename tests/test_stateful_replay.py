@@ -18,7 +18,8 @@ QUIRK = "forbid-overwrite-ignored"
 @pytest.fixture(scope="module")
 def printed() -> str:
     with embedded((QUIRK,)) as context:
-        message = failure(context, "default")  # at ci the repertoire (20 rules) rarely draws this pair
+        # at the ci budget most seeds miss this pair of steps; seed 1 finds it (tests/test_stateful_catches.py)
+        message = failure(context, "ci", seed=1)
     assert message is not None
     return message
 
