@@ -188,14 +188,26 @@ def render(latency_ms: float, budget: str, bare: float, runs: Sequence[SuiteRun]
 
 def throughput_lines(seconds: float) -> list[str]:
     with reference_process() as url:
-        ours = throughput(url, seconds)
+        ours = _measured(url, seconds)
+    if isinstance(ours, str):
+        return [f"reference server: not measured: {ours}"]
     line = f"reference server: {ours:.0f} ops/s (4 threads, 1 KB PUT+GET, V1, {seconds:g}s)"
     start_moto, reason = moto_or_reason()
     if start_moto is None:
         return [line, f"moto_server: not measured: {reason}"]
     with start_moto({BUCKET: False}) as url:
-        theirs = throughput(url, seconds)
+        theirs = _measured(url, seconds)
+    if isinstance(theirs, str):
+        return [line, f"moto_server: not measured: {theirs}"]
     return [line, f"moto_server: {theirs:.0f} ops/s; reference / moto = {ours / theirs:.2f}x"]
+
+
+def _measured(url: str, seconds: float) -> float | str:
+    """Operations per second, or in one line why the loop stopped (moto_server has answered 500 under load)."""
+    try:
+        return throughput(url, seconds)
+    except requests.RequestException as exc:
+        return f"a request failed ({str(exc)[:160]})"
 
 
 def _workers(text: str) -> list[int]:
