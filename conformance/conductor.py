@@ -5,8 +5,9 @@ suite: about 1.5 CPU-seconds, most of a fast run. Instead `conduct()` forks one 
 collects the suite once (pytest.main with this module as a plugin). Its pytest_runtestloop forks one child per
 run from that collected session. A child puts its quirk on the run's profile (the embedded server reads it when
 the first test starts it), keeps the tests its run selects, runs them with pytest's own protocol and ends the
-session as pytest does (cleanup, results file). No test ran in the conductor, so every child starts where a
-fresh session stands after collection; `tests/test_mutation_score.py` compares rows with fresh processes.
+session as pytest does (the results file; no cleanup, as its embedded server ends with it). No test ran in the
+conductor, so every child starts where a fresh session stands after collection; `tests/test_mutation_score.py`
+compares rows with fresh processes.
 
 The conductor reports each finished run as one JSON line on a pipe, which `conduct()` yields as a QuirkRun.
 """
@@ -214,6 +215,7 @@ def run_session(
     config = session.config
     state = run_state.of(config)
     state.profile = dataclasses.replace(state.profile, quirks=(quirk,) if quirk else ())
+    state.ephemeral = True  # this child's embedded server ends with it: deleting what it stored is wasted
     state.start_clock()
     config.option.oss_results = str(results)
     items = session.items if tests is None else _selected(session.items, tests)

@@ -47,9 +47,12 @@ class CleanupReport:
     left: list[str] = field(default_factory=list)  # "bucket/key (status Code)"
     retained: list[str] = field(default_factory=list)  # held by a WORM retention policy, as it must be
     stopped: str = ""  # why cleanup gave up early; then what remains is unconfirmed
+    skipped: str = ""  # why cleanup did not run at all
     failures_in_a_row: int = 0
 
     def summary(self) -> str:
+        if self.skipped:
+            return f"cleanup skipped: {self.skipped}"
         line = f"{len(self.left)} keys left behind"
         if self.stopped:
             line += f" (cleanup stopped: {self.stopped})"
@@ -61,8 +64,16 @@ class CleanupReport:
 class Harness:
     """Owns what a run needs; `start()` before use, `finish()` always (it cleans up and stops the server)."""
 
-    def __init__(self, profile: Profile, run_id: str, worker_id: str = "main", journal_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        run_id: str,
+        worker_id: str = "main",
+        journal_dir: Path | None = None,
+        ephemeral: bool = False,
+    ) -> None:
         self.profile = profile
+        self.ephemeral = ephemeral  # an embedded server that ends with this process: nothing to clean up
         self.namespace = Namespace(profile.key_prefix, run_id, worker_id)
         name = f"{worker_id or 'controller'}.jsonl"
         self.journal = journal.Journal(journal_dir / name) if journal_dir else None
@@ -153,6 +164,9 @@ class Harness:
         we sent writes for needs no listing and goes first; listings (plain and versions) are a best-effort
         sweep on top of it. Gives up after a few deletes in a row without an answer."""
         report = CleanupReport()
+        if self.ephemeral and self.server is not None:
+            report.skipped = "the embedded server and all it stored end with this process"
+            return report
         if self.credentials is None:
             return report
         cutoff = time.monotonic() + self.profile.limits.cleanup_budget

@@ -231,7 +231,7 @@ def oss_harness(request: pytest.FixtureRequest) -> Harness:
     config = request.config
     worker = getattr(config, "workerinput", {}).get("workerid", "main")
     state = run_state.of(config)
-    harness = Harness(state.profile, state.run_id, worker, _journal_dir(config, state))
+    harness = Harness(state.profile, state.run_id, worker, _journal_dir(config, state), state.ephemeral)
     state.harness = harness  # before start(): sessionfinish stops whatever start() began
     harness.start()
     _set_cutoff(config)

@@ -27,6 +27,7 @@ class RunState:
     stop: tuple[int, str] | None = None  # (exit status, line) once the endpoint or a deadline stopped the run
     ran: bool = False  # a conformance test ran, so the cleanup summary is due
     compare: Profile | None = None  # the second server of the stateful differential mode
+    ephemeral: bool = False  # a mutation run's child: its embedded server ends with it, cleanup has nothing to do
 
     def credentials(self) -> Credentials | None:
         """The credentials of this run: the harness's, else (an xdist controller runs none) the profile's;

@@ -51,3 +51,20 @@ def test_a_batch_that_confirms_nothing_loses_nothing(harness, monkeypatch):
     monkeypatch.setattr(OssClient, "delete_multiple", claims_success_deletes_nothing)
     report = harness.cleanup()
     assert (report.deleted, report.left, _listed(client, harness)) == (len(KEYS), [], 0)
+
+
+def test_an_ephemeral_embedded_server_is_not_cleaned_and_says_so():
+    """A mutation run's child: its embedded server ends with it, so cleanup sends nothing (and its line says why);
+    against an endpoint the same flag changes nothing."""
+    harness = Harness(Profile(), "cleanup-test", ephemeral=True)
+    harness.start()
+    try:
+        client = _write_all(harness)
+        report = harness.cleanup()
+        assert (harness.cleanup_transcript.exchanges, _listed(client, harness)) == ([], len(KEYS))
+        assert report.summary().startswith("cleanup skipped: ")
+        remote = Harness(Profile(endpoint=harness.endpoint), "cleanup-test", ephemeral=True)
+        remote.credentials, remote.written = harness.credentials, harness.written
+        assert remote.cleanup().deleted == len(KEYS)
+    finally:
+        harness.finish()
