@@ -15,6 +15,8 @@ The conductor reports each finished run as one JSON line on a pipe, which `condu
 from __future__ import annotations
 
 import dataclasses
+import gc
+import itertools
 import json
 import os
 import sys
@@ -38,8 +40,9 @@ class Plan:
     jobs: int
     fast: bool  # each quirk's run stops at its first failure, its own rules' tests first
     timeout: float  # seconds per run
-    selective: bool  # a quirk's run has only the tests that reach it (conformance.reach)
+    selective: bool  # a full run has only the tests that reach its quirk (conformance.reach)
     report_fd: int  # the pipe's write end
+    also_full: Sequence[str] = ()  # with `fast`: quirks that also get a full run
 
 
 # The clean run is the longest (every test): the quirks' runs yield the CPU to it, so that it does not finish last.
@@ -52,10 +55,17 @@ PLAN: Plan | None = None  # set in the conductor before it starts pytest; None i
 
 
 def conduct(
-    quirks: Sequence[str], jobs: int, fast: bool, timeout: float, hypothesis_profile: str, selective: bool
+    quirks: Sequence[str],
+    jobs: int,
+    fast: bool,
+    timeout: float,
+    hypothesis_profile: str,
+    selective: bool,
+    also_full: Sequence[str] = (),
 ) -> Iterator[QuirkRun]:
-    """The clean run (quirk None) and one run per quirk, each yielded as it finishes. Runs the conductor did not
-    report (it crashed or was killed) come last, each with the conductor's last words as its problem."""
+    """The clean run (quirk None) and one run per quirk, each yielded as it finishes; with `fast`, a full run of
+    each quirk in `also_full` as well. Runs the conductor did not report (it crashed or was killed) come last, each
+    with the conductor's last words as its problem."""
     global PLAN
     read_fd, write_fd = os.pipe()
     with tempfile.TemporaryDirectory(prefix="oss-conductor-") as scratch:
@@ -65,20 +75,20 @@ def conduct(
         pid = os.fork()
         if pid == 0:  # the conductor: never returns
             os.close(read_fd)
-            PLAN = Plan(quirks, jobs, fast, timeout, selective, write_fd)
+            PLAN = Plan(quirks, jobs, fast, timeout, selective, write_fd, also_full if fast else ())
             in_child(lambda: int(pytest.main(args)), scratch, output)
         os.close(write_fd)
-        reported: set[str | None] = set()
+        reported: set[tuple[str | None, bool]] = set()
         with os.fdopen(read_fd, encoding="utf-8") as lines:
             for line in lines:
                 run = QuirkRun(**json.loads(line))
-                reported.add(run.quirk)
+                reported.add(run.key)
                 yield run
         _, status = os.waitpid(pid, 0)
         last_words = output.read_text(errors="replace").strip()[-300:] if output.exists() else ""
     problem = f"the conductor exited {os.waitstatus_to_exitcode(status)} before this run: {last_words}"
-    for quirk in [q for q in [None, *quirks] if q not in reported]:
-        yield QuirkRun(quirk, problem=problem)
+    for quirk, quick in [key for key in mutants.run_keys(quirks, fast, also_full) if key not in reported]:
+        yield QuirkRun(quirk, problem=problem, fast=quick)
 
 
 def in_child(target: Callable[[], int], cwd: str, output: Path) -> None:
@@ -123,21 +133,28 @@ def _send(fd: int, run: QuirkRun) -> None:
 
 
 def _run_plan(session: pytest.Session, plan: Plan, report: Callable[[QuirkRun], None]) -> None:
-    wanted = [None, *plan.quirks]
-    if plan.fast or not plan.selective:
-        _run_children((Child(session, q, plan.fast) for q in wanted), plan.jobs, plan.timeout, report)
-        return
+    """The clean run with every run that does not wait for it alongside; then the selective full runs, each with the
+    tests the clean run found reaching its quirk."""
+    # The collected session's objects are every child's: out of the collector's sight, a child's collection
+    # neither walks them nor copies the pages they live on (Hypothesis collects once in each child).
+    gc.freeze()
+    fast, full = (plan.quirks, plan.also_full) if plan.fast else ((), plan.quirks)
+    waiting = full if plan.selective else ()
+    alongside = [*((q, True) for q in fast), *((q, False) for q in full if not plan.selective)]
     with tempfile.TemporaryDirectory(prefix="oss-reach-") as scratch:
-        reach_file = Path(scratch) / "reach.json"
+        reach_file = Path(scratch) / "reach.json" if waiting else None
         clean = Child(session, None, False, reach_file=reach_file)
-        _run_children([clean], 1, plan.timeout, report)
-        found = json.loads(reach_file.read_text(encoding="utf-8")) if reach_file.exists() else None
+        others = (Child(session, quirk, quick) for quirk, quick in alongside)
+        _run_children(itertools.chain([clean], others), plan.jobs, plan.timeout, report)
+        found = json.loads(reach_file.read_text(encoding="utf-8")) if reach_file and reach_file.exists() else None
+    if not waiting:
+        return
     if found is None:  # the clean run's row already went out with its own problem (or none): run whole suites
-        found = {"tests": {}, "everywhere": list(plan.quirks)}
-    selected = {q: reach.tests_reaching(found, q) for q in plan.quirks}
-    for quirk in [q for q in plan.quirks if selected[q] == []]:  # no test reaches it: no run can catch it
+        found = {"tests": {}, "everywhere": list(waiting)}
+    selected = {q: reach.tests_reaching(found, q) for q in waiting}
+    for quirk in [q for q in waiting if selected[q] == []]:  # no test reaches it: no run can catch it
         report(QuirkRun(quirk, tests=clean.run.tests))
-    children = (Child(session, q, False, selected[q]) for q in plan.quirks if selected[q] != [])
+    children = (Child(session, q, False, selected[q]) for q in waiting if selected[q] != [])
     _run_children(children, plan.jobs, plan.timeout, report)
 
 
@@ -153,7 +170,7 @@ class Child:
         tests: Sequence[str] | None = None,
         reach_file: Path | None = None,
     ) -> None:
-        self.run = QuirkRun(quirk)
+        self.run = QuirkRun(quirk, fast=fast and quirk is not None)
         self.scratch = tempfile.TemporaryDirectory(prefix="oss-mutant-")
         self.results = Path(self.scratch.name) / "results.json"
         self.output = Path(self.scratch.name) / "output.txt"

@@ -54,6 +54,11 @@ class QuirkRun:
     failures: dict[str, list[str]] = field(default_factory=dict)  # rule id -> failing test ids
     blocked: dict[str, list[str]] = field(default_factory=dict)  # rule id -> blocked test ids
     problem: str = ""  # a run that produced no results (timeout, crash, usage error)
+    fast: bool = False  # stopped at its first failure
+
+    @property
+    def key(self) -> tuple[str | None, bool]:
+        return self.quirk, self.fast
 
     @property
     def failed(self) -> int:
@@ -151,7 +156,7 @@ def finish_run(run: QuirkRun, results: Path, exit_status: int | None, output: st
 
 def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: str = "ci") -> QuirkRun:
     """The slow way: a fresh `python -m pytest` in a scratch directory, bounded by `timeout`."""
-    run = QuirkRun(quirk)
+    run = QuirkRun(quirk, fast=fast and quirk is not None)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="oss-mutant-") as scratch:
         results = Path(scratch) / "results.json"
@@ -166,6 +171,11 @@ def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: s
     return run
 
 
+def run_keys(quirks: Sequence[str], fast: bool, also_full: Sequence[str] = ()) -> list[tuple[str | None, bool]]:
+    """(quirk, fast) of every run: the clean run first, then the quirks' runs, then the full runs of `also_full`."""
+    return [(None, False), *((q, fast) for q in quirks), *((q, False) for q in (also_full if fast else ()))]
+
+
 def run_all(
     quirks: Sequence[str],
     jobs: int,
@@ -175,26 +185,28 @@ def run_all(
     isolated: bool = False,
     progress: Callable[[int, int], None] = lambda done, total: None,
     selective: bool = True,
+    also_full: Sequence[str] = (),
 ) -> tuple[QuirkRun, list[QuirkRun]]:
     """The clean run and one run per quirk, at most `jobs` at a time; `progress(done, total)` after each.
-    Full runs are `selective`: a quirk's run has only the tests that reach it (conformance.reach). Runs fork
-    from one collected session (conformance.conductor) unless `isolated`."""
+    Full runs are `selective`: a quirk's run has only the tests that reach it (conformance.reach). With `fast`, the
+    quirks of `also_full` get a full run as well, from the same clean run; theirs come last. Runs fork from one
+    collected session (conformance.conductor) unless `isolated`."""
     from conformance import conductor  # it imports this module
 
-    wanted = [None, *quirks]
-    done: dict[str | None, QuirkRun] = {}
+    wanted = run_keys(quirks, fast, also_full)
+    done: dict[tuple[str | None, bool], QuirkRun] = {}
 
     def finish(run: QuirkRun) -> None:
-        done[run.quirk] = run
+        done[run.key] = run
         progress(len(done), len(wanted))
 
     if isolated:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            list(pool.map(lambda q: finish(run_one(q, fast, timeout, hypothesis_profile)), wanted))
+            list(pool.map(lambda key: finish(run_one(key[0], key[1], timeout, hypothesis_profile)), wanted))
     else:
-        for run in conductor.conduct(quirks, jobs, fast, timeout, hypothesis_profile, selective):
+        for run in conductor.conduct(quirks, jobs, fast, timeout, hypothesis_profile, selective, also_full):
             finish(run)
-    return done[None], [done[q] for q in quirks]
+    return done[wanted[0]], [done[key] for key in wanted[1:]]
 
 
 class Progress:

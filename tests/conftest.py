@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,6 +31,12 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 os.environ["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / f"oss-conformance-pycache-{os.getuid()}")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long pole first: under xdist the first tests in the order start at once, so the longest task overlaps
+    the rest of the run instead of starting wherever its file falls alphabetically and finishing alone."""
+    items.sort(key=lambda item: item.get_closest_marker("long_pole") is None)
+
+
 def run_suite(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
     """`python -m pytest --pyargs conformance ARGS` in a subprocess; output captured as text."""
     full_env = {**os.environ, **(env or {})}
@@ -46,6 +52,20 @@ def run_suite(*args: str, env: dict[str, str] | None = None, timeout: float = 60
     )
 
 
+def once_per_run(request: pytest.FixtureRequest, name: str, make: Callable[[Path], object]) -> object:
+    """`make(directory)` once for this pytest run, across xdist workers (the first to take the lock makes it, the
+    others wait for it); every caller gets its result, which must be JSON. `directory` is shared by the workers."""
+    shared = request.getfixturevalue("tmp_path_factory").getbasetemp()
+    if hasattr(request.config, "workerinput"):
+        shared = shared.parent  # this run's directory, common to its workers
+    saved = shared / f"{name}.out.json"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not saved.exists():
+            saved.write_text(json.dumps(make(shared)))
+    return json.loads(saved.read_text())
+
+
 @dataclass(frozen=True)
 class CleanRun:
     returncode: int
@@ -54,20 +74,17 @@ class CleanRun:
 
 
 @pytest.fixture(scope="session")
-def clean_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> CleanRun:
+def clean_run(request: pytest.FixtureRequest) -> CleanRun:
     """`pytest --pyargs conformance -q -n 2 --results FILE` against the embedded server, run once for the tests
-    that only read what it gives; under xdist, once for all workers (the first takes a lock and runs it)."""
-    shared = tmp_path_factory.getbasetemp()
-    if hasattr(request.config, "workerinput"):
-        shared = shared.parent  # this run's directory, common to its workers
-    results, saved = shared / "clean-run.json", shared / "clean-run.out.json"
-    with open(shared / "clean-run.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not saved.exists():
-            run = run_suite("-q", "-n", "2", "--results", str(results))
-            saved.write_text(json.dumps({"returncode": run.returncode, "stdout": run.stdout}))
-    done = json.loads(saved.read_text())
-    return CleanRun(done["returncode"], done["stdout"], results)
+    that only read what it gives."""
+
+    def make(shared: Path) -> dict:
+        results = shared / "clean-run.json"
+        run = run_suite("-q", "-n", "2", "--results", str(results))
+        return {"returncode": run.returncode, "stdout": run.stdout, "results": str(results)}
+
+    done = once_per_run(request, "clean-run", make)
+    return CleanRun(done["returncode"], done["stdout"], Path(done["results"]))
 
 
 class AlwaysOk(BaseHTTPRequestHandler):

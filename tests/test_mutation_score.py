@@ -5,10 +5,14 @@ rules run first, runs go in parallel, each forked from one session that collecte
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import pytest
+from conftest import once_per_run
 
 from conformance import mutants
 from conformance.server.quirks import REGISTRY
@@ -16,36 +20,59 @@ from conformance.server.quirks import REGISTRY
 JOBS = mutants.JOBS
 TIMEOUT = 600.0  # per run: a loaded machine (six engineers on two cores) stretches the clean run past 150 s
 COMPARED = ("symlink-not-implemented", "error-body-not-xml", "objectmeta-not-implemented")
+pytestmark = pytest.mark.long_pole  # the fixture `runs` takes a minute on two idle CPUs
+REACHED = "delete-returns-200"  # its full run: fails four rules and blocks others, both kinds of verdict compared
+FRESH = [*((quirk, True) for quirk in COMPARED), (REACHED, False)]  # (quirk, fast) run the slow way as well
 
 
-@pytest.fixture(scope="module")
-def fast_runs(terminal_line) -> tuple[mutants.QuirkRun, list[mutants.QuirkRun]]:
-    started = time.monotonic()
-    progress = mutants.Progress("mutation score (fast)", terminal_line)
-    clean, runs = mutants.run_all(sorted(REGISTRY), JOBS, fast=True, timeout=TIMEOUT, progress=progress)
-    print(f"\nmutation score (fast, forked, {JOBS} jobs): {time.monotonic() - started:.0f}s")  # a benchmark
-    return clean, runs
+@dataclass(frozen=True)
+class Runs:
+    clean: mutants.QuirkRun  # it recorded which tests reach which quirk
+    fast: dict[str, mutants.QuirkRun]  # every quirk's run, each stopped at its first failure
+    reached: mutants.QuirkRun  # REACHED's full run, only the tests that reach it
+    fresh: dict[tuple[str, bool], mutants.QuirkRun]  # the runs of FRESH, each in a fresh process of its own
 
 
-def test_every_quirk_is_caught_and_the_clean_server_passes(fast_runs):
-    clean, runs = fast_runs
-    summary = mutants.summarize(clean, runs, fast=True)
+@pytest.fixture(scope="session")
+def runs(request, terminal_line) -> Runs:
+    """Every quirk's fast run and REACHED's selective full run, forked from one session after one clean run, with
+    the runs of FRESH beside them; once for all xdist workers (the tests below only read it)."""
+
+    def make(_shared) -> dict[str, list[dict]]:
+        started = time.monotonic()
+        progress = mutants.Progress("mutation score (fast)", terminal_line)
+        with ThreadPoolExecutor(max_workers=len(FRESH)) as pool:
+            fresh = [pool.submit(mutants.run_one, quirk, fast, TIMEOUT) for quirk, fast in FRESH]
+            clean, forked = mutants.run_all(
+                sorted(REGISTRY), JOBS, fast=True, timeout=TIMEOUT, progress=progress, also_full=[REACHED]
+            )
+            done = {"forked": [clean, *forked], "fresh": [future.result() for future in fresh]}
+        print(f"\nmutation score (fast, forked, {JOBS} jobs): {time.monotonic() - started:.0f}s")  # a benchmark
+        return {name: [dataclasses.asdict(run) for run in group] for name, group in done.items()}
+
+    done = {
+        name: [mutants.QuirkRun(**run) for run in group]
+        for name, group in once_per_run(request, "mutants", make).items()
+    }
+    clean, *fast, reached = done["forked"]
+    return Runs(clean, {run.quirk: run for run in fast}, reached, {run.key: run for run in done["fresh"]})
+
+
+def test_every_quirk_is_caught_and_the_clean_server_passes(runs):
+    summary = mutants.summarize(runs.clean, list(runs.fast.values()), fast=True)
     print(mutants.render_text(summary))
-    assert summary["clean_failures"] == 0, (clean.problem, clean.failures)
-    assert summary["clean_blocked"] == 0, clean.blocked
+    assert summary["clean_failures"] == 0, (runs.clean.problem, runs.clean.failures)
+    assert summary["clean_blocked"] == 0, runs.clean.blocked
     holes = {row["quirk"]: row["problem"] or "no test failed" for row in summary["rows"] if not row["caught"]}
     assert holes == {}, "quirks no test catches: close each hole with a test, never weaken the quirk"
 
 
-def test_a_fresh_process_per_quirk_gives_the_same_table(fast_runs):
+def test_a_fresh_process_per_quirk_gives_the_same_table(runs):
     """The slow way (one `python -m pytest` per quirk) and the forked way agree, row for row."""
-    forked = {run.quirk: run for run in fast_runs[1]}
     for quirk in COMPARED:
-        isolated = mutants.run_one(quirk, fast=True, timeout=TIMEOUT)
-        assert (isolated.caught_by, sorted(isolated.blocked)) == (
-            forked[quirk].caught_by,
-            sorted(forked[quirk].blocked),
-        ), quirk
+        isolated, forked = runs.fresh[quirk, True], runs.fast[quirk]
+        assert not isolated.problem, isolated.problem
+        assert (isolated.caught_by, sorted(isolated.blocked)) == (forked.caught_by, sorted(forked.blocked)), quirk
 
 
 def test_a_run_past_its_deadline_is_killed_and_named():
@@ -104,14 +131,12 @@ def test_an_update_replaces_only_the_rows_it_ran():
         mutants.merge({"mode": "fast", "rows": []}, new)
 
 
-def test_only_the_tests_that_reach_a_quirk_give_the_whole_suites_row():
+def test_only_the_tests_that_reach_a_quirk_give_the_whole_suites_row(runs):
     """conformance.reach: re-running only the tests that reach a quirk gives the row the whole suite gives (run
     the slow way, in a fresh process: the clean run's verdicts serve both rows)."""
-    quirk = "delete-returns-200"  # fails four rules and blocks others: both kinds of verdict are compared
-    clean, (selected,) = mutants.run_all([quirk], 2, fast=False, timeout=TIMEOUT, selective=True)
-    assert clean.failed == 0 and not clean.problem, clean.problem
-    whole = mutants.run_one(quirk, fast=False, timeout=TIMEOUT)
+    assert runs.clean.failed == 0 and not runs.clean.problem, runs.clean.problem
+    selected, whole = runs.reached, runs.fresh[REACHED, False]
     assert not whole.problem and selected.tests < whole.tests, (whole.problem, selected.tests, whole.tests)
-    rows = [mutants.table(mutants.summarize(clean, [run], fast=False)) for run in (selected, whole)]
+    rows = [mutants.table(mutants.summarize(runs.clean, [run], fast=False)) for run in (selected, whole)]
     assert rows[0] == rows[1]
     assert rows[0][0][1], "the quirk was caught"
