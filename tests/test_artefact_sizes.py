@@ -1,5 +1,6 @@
 """Sizes of what a run leaves behind, printed (not timed): results JSON, terminal output and the HTML page, for a
-clean run and a run with over a hundred failures (a server that answers 200 to everything)."""
+clean run (two xdist workers) and a run with over a hundred failures (one process, against a server that answers 200
+to everything)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def test_results_stay_small(tmp_path, clean_run, always_ok_server, fake_credenti
     clean = _measure(tmp_path, "clean", clean_run.results, clean_run.stdout)
     failing_results = tmp_path / "failing.json"
     run = run_suite(
-        *("-q", "-n", "2", "--results", str(failing_results), "--endpoint", always_ok_server, "--bucket", "b"),
+        *("-q", "--results", str(failing_results), "--endpoint", always_ok_server, "--bucket", "b"),
         env=fake_credentials,
     )
     failing = _measure(tmp_path, "failing", failing_results, run.stdout)
