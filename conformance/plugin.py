@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import signal
 import sys
 import time
@@ -290,6 +291,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         except rules.RuleError as exc:
             raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
         item.user_properties.append(("rule", found.id))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection built (modules, items, strategies) lives as long as the run: out of the garbage collector's
+    sight, a later full collection skips it. Hypothesis forces one in each process before its first test, pytest
+    several at exit; the mutation runs fork from a collected session, where walking it also copied its pages."""
+    if is_active(session.config):
+        gc.freeze()
 
 
 def _set_cutoff(config: pytest.Config) -> None:

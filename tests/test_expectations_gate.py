@@ -183,7 +183,7 @@ def test_recording_twice_gives_the_same_file(tmp_path):
     the tests ran in two xdist workers or in one process."""
     quirk = ["--quirk", "symlink-not-implemented", "-k", "test_put_symlink or test_get_symlink"]
     files = [tmp_path / "first.toml", tmp_path / "second.toml"]
-    for listed, workers in zip(files, ("2", "0")):
+    for listed, workers in zip(files, ("2", "0"), strict=True):
         run_suite(*quirk, "-n", workers, "--expectations", str(listed), "--update-expectations")
     first = files[0].read_bytes()
     assert first == files[1].read_bytes()
