@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .client import ADDRESSING_STYLES, SIGNATURE_VERSIONS, Credentials, Transport
+from .options import HYPOTHESIS_PROFILES
 
 # plus-as-space: a '+' in a header that names an object (x-oss-symlink-target, x-oss-copy-source) is a space, as
 # form decoding reads it; servers that decode plainly declare it false (docs/oss-facts.md §9.3: no single
@@ -34,7 +35,6 @@ CAPABILITIES = (
     "restore",
     "plus-as-space",
 )
-HYPOTHESIS_PROFILES = ("ci", "default", "thorough")
 
 
 class ProfileError(ValueError):

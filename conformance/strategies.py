@@ -9,7 +9,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-PROFILES = ("ci", "default", "thorough")
+from .options import HYPOTHESIS_PROFILES
+
+PROFILES = HYPOTHESIS_PROFILES
 
 # No deadline: a network round trip is not the code under test. Fewer examples in CI. Registered under names
 # of our own: re-registering Hypothesis' "default" would change every other project's tests in the same

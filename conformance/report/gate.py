@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .. import rules, run_state
-from ..activation import add_option, is_active
+from ..activation import is_active
 from ..outcomes import Outcome
 from . import expectations as expect_file
 from . import junit
@@ -28,39 +28,6 @@ from .summary import verdict_lines
 EXPECTATIONS_KEY = pytest.StashKey[expect_file.Expectations]()
 NO_TESTS = int(pytest.ExitCode.NO_TESTS_COLLECTED)
 FAILED = int(pytest.ExitCode.TESTS_FAILED)
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("oss-conformance-report", "OSS conformance results and expectations")
-    add_option(group, "--results", dest="oss_results", metavar="PATH", help="write the results of the run as JSON")
-    add_option(
-        group,
-        "--server-label",
-        dest="oss_server_label",
-        metavar="NAME",
-        help="the server's name in results and reports (default: from the profile or endpoint)",
-    )
-    add_option(
-        group,
-        "--expectations",
-        dest="oss_expectations",
-        metavar="FILE",
-        help="TOML file of known deviations; a listed failure is 'known' and does not fail the run",
-    )
-    add_option(
-        group,
-        "--strict-expectations",
-        dest="oss_strict",
-        action="store_true",
-        help="also fail the run on an unexpected pass or an expired entry",
-    )
-    add_option(
-        group,
-        "--update-expectations",
-        dest="oss_update",
-        action="store_true",
-        help="rewrite the --expectations file from this run (keeps reasons and tickets)",
-    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,4 +1,5 @@
-"""pytest wiring of the stateful tests: differential-mode and replay options, and the machine's context.
+"""pytest wiring of the stateful tests: differential mode, replay, and the machine's context (the options are
+conformance.options).
 
 --compare-endpoint URL     a second server (same bucket name and credential variables as the first)
 --compare-profile FILE     a second server described by its own profile
@@ -19,7 +20,7 @@ from hypothesis import core as hypothesis_core
 from hypothesis import settings as hypothesis_settings
 
 from .. import run_state
-from ..activation import add_option, is_active
+from ..activation import is_active
 from ..client import Transcript, new_run_id
 from ..harness import Harness
 from ..outcomes import NotApplicable
@@ -27,20 +28,6 @@ from ..profile import Profile, ProfileError, load
 from ..strategies import stateful_shards
 from . import steps
 from .machine import MachineContext, Shard, Side
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("oss-conformance-stateful", "OSS conformance: stateful tests")
-    add_option(group, "--compare-endpoint", help="differential mode: http://HOST:PORT of a second server")
-    add_option(group, "--compare-profile", help="differential mode: profile (TOML) of a second server")
-    add_option(
-        group,
-        "--compare-quirk",
-        action="append",
-        dest="compare_quirks",
-        help="differential mode: a second embedded server with this quirk (repeatable)",
-    )
-    add_option(group, "--replay", dest="stateful_replay", help="run recorded stateful steps (JSON or @FILE)")
 
 
 def compare_profile(option: Any, primary: Profile) -> Profile | None:
