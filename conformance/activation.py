@@ -1,8 +1,9 @@
 """Whether this pytest run is a conformance run. The plugin is installed through the `pytest11` entry point, so
 it loads in every pytest run of the environment; like pytest-xdist and Hypothesis, it stays inert unless the
 run asks for it: one of the suite's own options is given, or a test path (or --pyargs module) lies inside the
-package. Decided once, in pytest_configure, before collection imports anything (the Hypothesis profile must be
-loaded before the suite's tests are imported), and identically in xdist workers (same options, same args).
+package. Decided once, in the entry point's pytest_cmdline_main (conformance.plugin), before the run plugin is
+registered and collection imports anything (the Hypothesis profile must be loaded before the suite's tests are
+imported), and identically in xdist workers (same options, same args).
 """
 
 from __future__ import annotations
