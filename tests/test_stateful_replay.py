@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import run_suite
+from conftest import once_per_run, run_suite
 from stateful_support import failure, replay_value, rule_in, steps_in
 
 from conformance.stateful import machine, steps
@@ -15,11 +15,15 @@ from conformance.stateful.pytest_stateful import embedded
 QUIRK = "forbid-overwrite-ignored"
 
 
-@pytest.fixture(scope="module")
-def printed() -> str:
-    with embedded((QUIRK,)) as context:
-        # at the ci budget most seeds miss this pair of steps; seed 1 finds it (tests/test_stateful_catches.py)
-        message = failure(context, "ci", seed=1)
+@pytest.fixture(scope="session")
+def printed(request: pytest.FixtureRequest) -> str:
+    """What the machine prints for its failure against QUIRK: found and shrunk once for all xdist workers."""
+
+    def find(_shared) -> str | None:
+        with embedded((QUIRK,)) as context:
+            return failure(context, "ci", seed=1)  # at the ci budget most seeds miss this pair of steps; 1 finds it
+
+    message = once_per_run(request, "stateful-replay", find)
     assert message is not None
     return message
 
