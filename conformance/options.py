@@ -18,6 +18,7 @@ def add(parser: pytest.Parser) -> None:
 
 
 def target(parser: pytest.Parser) -> None:
+    """Which server, how to reach it, and the run's limits (conformance.run_plugin reads them)."""
     group = parser.getgroup("oss-conformance", "OSS conformance target")
     add_option(group, "--profile", help="profile file (TOML); other options override its fields")
     add_option(group, "--endpoint", help="http://HOST:PORT of the server under test (default: embedded server)")
@@ -71,6 +72,7 @@ def target(parser: pytest.Parser) -> None:
 
 
 def results(parser: pytest.Parser) -> None:
+    """The results file and the vendor's expectations (conformance.report.gate)."""
     group = parser.getgroup("oss-conformance-report", "OSS conformance results and expectations")
     add_option(group, "--results", dest="oss_results", metavar="PATH", help="write the results of the run as JSON")
     add_option(
@@ -104,6 +106,7 @@ def results(parser: pytest.Parser) -> None:
 
 
 def stateful(parser: pytest.Parser) -> None:
+    """Differential mode and replay (conformance.stateful.pytest_stateful)."""
     group = parser.getgroup("oss-conformance-stateful", "OSS conformance: stateful tests")
     add_option(group, "--compare-endpoint", help="differential mode: http://HOST:PORT of a second server")
     add_option(group, "--compare-profile", help="differential mode: profile (TOML) of a second server")
