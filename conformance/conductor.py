@@ -5,9 +5,10 @@ suite: about 1.5 CPU-seconds, most of a fast run. Instead `conduct()` forks one 
 collects the suite once (pytest.main with this module as a plugin). Its pytest_runtestloop forks one child per
 run from that collected session. A child puts its quirk on the run's profile (the embedded server reads it when
 the first test starts it), keeps the tests its run selects, runs them with pytest's own protocol and ends the
-session as pytest does (the results file; no cleanup, as its embedded server ends with it). No test ran in the
-conductor, so every child starts where a fresh session stands after collection; `tests/test_mutation_score.py`
-compares rows with fresh processes.
+session as pytest does (the results file; no cleanup, as its embedded server ends with it). What collection built
+is frozen out of the garbage collector's sight (run_plugin.pytest_collection_finish), so a child's collections
+neither walk it nor copy the pages it lives on. No test ran in the conductor, so every child starts where a fresh
+session stands after collection; `tests/test_mutation_score.py` compares rows with fresh processes.
 
 The conductor reports each finished run as one JSON line on a pipe, which `conduct()` yields as a QuirkRun.
 """
@@ -15,7 +16,6 @@ The conductor reports each finished run as one JSON line on a pipe, which `condu
 from __future__ import annotations
 
 import dataclasses
-import gc
 import itertools
 import json
 import os
@@ -135,9 +135,6 @@ def _send(fd: int, run: QuirkRun) -> None:
 def _run_plan(session: pytest.Session, plan: Plan, report: Callable[[QuirkRun], None]) -> None:
     """The clean run with every run that does not wait for it alongside; then the selective full runs, each with the
     tests the clean run found reaching its quirk."""
-    # The collected session's objects are every child's: out of the collector's sight, a child's collection
-    # neither walks them nor copies the pages they live on (Hypothesis collects once in each child).
-    gc.freeze()
     fast, full = (plan.quirks, plan.also_full) if plan.fast else ((), plan.quirks)
     waiting = full if plan.selective else ()
     alongside = [*((q, True) for q in fast), *((q, False) for q in full if not plan.selective)]

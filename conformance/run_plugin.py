@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from . import journal, probe, rules, run_state, strategies, watchdog
-from .activation import is_active
 from .client import NoUsableAnswer, OssClient, new_run_id
 from .failure_text import concise
 from .harness import Harness
@@ -86,8 +85,6 @@ def _journal_dir(config: pytest.Config, state: RunState) -> Path | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not is_active(config):
-        return  # another project's run: no markers, no Hypothesis profile, nothing
     config.addinivalue_line("markers", "rule(id): the registry rule this test checks")
     config.addinivalue_line("markers", "stateful: model-based state-machine tests")
     state = run_state.get(config) or _new_state(config)
@@ -132,8 +129,6 @@ def _install_signal_handlers() -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:  # xdist: every worker writes under the same run id, probes nothing
-    if not is_active(node.config):
-        return
     state = run_state.of(node.config)
     node.workerinput["oss_run_id"] = state.run_id
     node.workerinput["oss_missing"] = dict(state.verdict.missing)
@@ -146,7 +141,7 @@ def before_run(config: pytest.Config) -> int | None:
     option = config.option
     if getattr(option, "help", False) or getattr(option, "version", False) or option.collectonly:
         return None
-    if not is_active(config) or hasattr(config, "workerinput"):  # xdist workers: the controller probed
+    if hasattr(config, "workerinput"):  # xdist workers: the controller probed
         return None
     try:
         profile = _profile(config)
@@ -229,8 +224,6 @@ def new_key(oss_harness: Harness):
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not is_active(config):
-        return
     for item in items:
         rule_id = rules.marked(item)
         if rule_id is None:
@@ -247,8 +240,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """What collection built (modules, items, strategies) lives as long as the run: out of the garbage collector's
     sight, a later full collection skips it. Hypothesis forces one in each process before its first test, pytest
     several at exit; the mutation runs fork from a collected session, where walking it also copied its pages."""
-    if is_active(session.config):
-        gc.freeze()
+    gc.freeze()
 
 
 def _set_cutoff(config: pytest.Config) -> None:
@@ -264,8 +256,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """A rule whose capability the profile declares absent (or whose extra bucket the probe did not find) is
     not-applicable, an outcome of its own. Also starts the test's deadline."""
     config = item.config
-    if not is_active(config):
-        return
     state = run_state.of(config)
     if time.monotonic() >= state.run_cutoff and state.stop is None:
         seconds = state.profile.limits.run_deadline
@@ -284,7 +274,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     """The test's deadline also stops code that sends no request (conformance.watchdog)."""
-    state = run_state.get(item.config) if is_active(item.config) else None
+    state = run_state.get(item.config)
     if state is None or state.harness is None:
         yield
         return
@@ -317,7 +307,7 @@ def no_answer(exc: BaseException | None) -> NoUsableAnswer | None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     result = yield
     report: pytest.TestReport = result.get_result()
-    if not is_active(item.config) or (report.when != "call" and not (report.failed or report.skipped)):
+    if report.when != "call" and not (report.failed or report.skipped):
         return
     outcome = outcome_of(report, call.excinfo)
     report.user_properties.append(("outcome", str(outcome)))
@@ -373,7 +363,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Clean up (also after failures, Ctrl-C, SIGTERM); the controller also removes what workers that never
     reported left in the journal. A stop by the breaker or a deadline sets its own exit status."""
     config = session.config
-    state = run_state.get(config) if is_active(config) else None
+    state = run_state.get(config)
     if state is None:
         return
     harness = state.harness
@@ -426,13 +416,13 @@ def _cleanup_entry(harness: Harness) -> dict:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error) -> None:
     cleanup = getattr(node, "workeroutput", {}).get("oss_cleanup")
-    if cleanup and is_active(node.config):
+    if cleanup:
         run_state.of(node.config).cleanup.append(cleanup)
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     """The cleanup summary, always (also after Ctrl-C under xdist), and the line that stopped the run."""
-    state = run_state.get(config) if is_active(config) else None
+    state = run_state.get(config)
     if hasattr(config, "workerinput") or state is None:
         return
     stop, entries, profile, run_id = state.stop, state.cleanup, state.profile, state.run_id

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from .. import rules, run_state
-from ..activation import is_active
 from ..outcomes import Outcome
 from . import expectations as expect_file
 from . import junit
@@ -31,8 +30,6 @@ FAILED = int(pytest.ExitCode.TESTS_FAILED)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not is_active(config):
-        return
     option = config.option
     if option.oss_update and not option.oss_expectations:
         raise pytest.UsageError("--update-expectations needs --expectations FILE (the file to write)")
@@ -50,8 +47,6 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)  # outermost: runs after the plugin attached the outcome
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     result = yield
-    if not is_active(item.config):
-        return
     listed = item.config.stash.get(EXPECTATIONS_KEY, None)
     report: pytest.TestReport = result.get_result()
     test_id = canonical_test_id(item.path, item.nodeid)

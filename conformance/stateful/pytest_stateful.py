@@ -20,7 +20,6 @@ from hypothesis import core as hypothesis_core
 from hypothesis import settings as hypothesis_settings
 
 from .. import run_state
-from ..activation import is_active
 from ..client import Transcript, new_run_id
 from ..harness import Harness
 from ..outcomes import NotApplicable
@@ -59,8 +58,6 @@ def compare_profile(option: Any, primary: Profile) -> Profile | None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    if not is_active(config):
-        return
     try:
         state = run_state.of(config)
         state.compare = compare_profile(config.option, state.profile)
