@@ -173,15 +173,14 @@ class Harness:
         clients = [self.client(p, transcript=self.cleanup_transcript, cutoff=cutoff) for p in self._purposes()]
         try:
             for client in clients:
-                self._delete_batches(client, report, cutoff)
+                self._delete_written(client, report, cutoff)
             self._delete_all(self._written_left(clients), report, cutoff)
             for client in clients:
                 self._abort_uploads(client, report)
-                listed = [(client, k, v) for k, v in self._listed_versions(client, report)]
-                listed += [
-                    (client, k, None) for k in self._listed_keys(client, report) - self._written_in(client.bucket)
-                ]
-                self._delete_all(listed, report, cutoff)
+                listed = self._listed_versions(client, report)
+                listed += [(k, None) for k in self._listed_keys(client, report) - self._written_in(client.bucket)]
+                left = self._delete_batches(client, listed, report, cutoff)
+                self._delete_all([(client, k, v) for k, v in left], report, cutoff)
         except CleanupStopped as exc:
             report.stopped = str(exc)
             remaining = [f"{c.bucket}/{key}" for c, key, _ in self._written_left(clients)]
@@ -192,32 +191,48 @@ class Harness:
     def _written_left(self, clients: list[OssClient]) -> list[tuple[OssClient, str, None]]:
         return [(c, key, None) for c in clients for key in sorted(self._written_in(c.bucket))]
 
-    def _delete_batches(self, client: OssClient, report: CleanupReport, cutoff: float) -> None:
-        """DeleteMultipleObjects for the written keys XML can carry, a thousand a request (against a distant
-        server, one request instead of a thousand). A key counts as deleted only where the reply lists it under
-        Deleted; every other key stays written and goes the per-key way, so a server without batch delete, or
-        with a wrong one, costs one request and loses nothing."""
-        keys = [key for key in sorted(self._written_in(client.bucket)) if XML_SAFE_KEY.fullmatch(key)]
-        for start in range(0, len(keys), BATCH_DELETE_KEYS):
-            chunk = keys[start : start + BATCH_DELETE_KEYS]
-            if time.monotonic() >= cutoff:
-                return
-            try:
-                reply = client.delete_multiple(chunk)
-            except NamespaceViolation:
-                return
-            except NoUsableAnswer:
-                self._no_answer(report)
-                return
-            report.failures_in_a_row = 0
-            deleted = {e.findtext("Key") for e in xml_elements(reply.body, "Deleted")} if reply.status == 200 else ()
-            for key in chunk:
-                if key in deleted:
-                    report.deleted += 1
-                else:
-                    self.written.add(client.bucket, key)  # delete_multiple forgot every key of a 200
-            if not deleted:
-                return  # batch delete does not work here: no point sending the next thousand
+    def _delete_written(self, client: OssClient, report: CleanupReport, cutoff: float) -> None:
+        keys = [(key, None) for key in sorted(self._written_in(client.bucket))]
+        for key, _ in self._delete_batches(client, keys, report, cutoff):
+            self.written.add(client.bucket, key)  # delete_multiple forgot every key of a 200
+
+    def _delete_batches(
+        self, client: OssClient, targets: list[tuple[str, str | None]], report: CleanupReport, cutoff: float
+    ) -> list[tuple[str, str | None]]:
+        """DeleteMultipleObjects for the targets (key, version id or None) XML can carry, a thousand a request
+        (against a distant server, one request instead of a thousand). A target counts as deleted only where the
+        reply lists it under Deleted; the others are returned, to go the one-by-one way, so a server without
+        batch delete, or with a wrong one, costs one request and loses nothing."""
+        left = [t for t in targets if not XML_SAFE_KEY.fullmatch(t[0])]
+        todo = [t for t in targets if XML_SAFE_KEY.fullmatch(t[0])]
+        while todo:
+            chunk, todo = todo[:BATCH_DELETE_KEYS], todo[BATCH_DELETE_KEYS:]
+            deleted = self._delete_batch(client, chunk, report, cutoff)
+            left += [t for t in chunk if t not in deleted]
+            if not deleted:  # batch delete does not work here: no point sending the next thousand
+                return left + todo
+        return left
+
+    def _delete_batch(
+        self, client: OssClient, chunk: list[tuple[str, str | None]], report: CleanupReport, cutoff: float
+    ) -> set[tuple[str, str | None]]:
+        """The targets of `chunk` one DeleteMultipleObjects confirmed deleted."""
+        if time.monotonic() >= cutoff:
+            return set()
+        try:
+            reply = client.delete_multiple([key if version is None else (key, version) for key, version in chunk])
+        except NamespaceViolation:
+            return set()
+        except NoUsableAnswer:
+            self._no_answer(report)
+            return set()
+        report.failures_in_a_row = 0
+        listed = xml_elements(reply.body, "Deleted") if reply.status == 200 else []
+        keys = {e.findtext("Key") for e in listed}
+        versions = {(e.findtext("Key"), e.findtext("VersionId")) for e in listed}
+        deleted = {(key, v) for key, v in chunk if ((key, v) in versions if v else key in keys)}
+        report.deleted += len(deleted)
+        return deleted
 
     def _delete_all(self, todo: list, report: CleanupReport, cutoff: float) -> None:
         for client, key, version_id in todo:
@@ -262,7 +277,7 @@ class Harness:
     def _abort_uploads(self, client: OssClient, report: CleanupReport) -> None:
         """Multipart uploads left in progress hold no key but do hold parts: abort them (best effort)."""
         query = [("uploads", None), ("prefix", self.namespace.root), ("max-uploads", "1000")]
-        for element in self._list(client, query, "Upload", report):
+        for element in self._list(client, query, ("Upload",), report):
             key, upload_id = element.findtext("Key"), element.findtext("UploadId")
             if key and upload_id and self.namespace.owns(key):
                 try:
@@ -272,23 +287,22 @@ class Harness:
 
     def _listed_keys(self, client: OssClient, report: CleanupReport) -> set[str]:
         found: set[str] = set()
-        for element in self._list(client, [("prefix", self.namespace.root)], "Contents", report):
+        for element in self._list(client, [("prefix", self.namespace.root)], ("Contents",), report):
             key = element.findtext("Key")
             if key and self.namespace.owns(key):
                 found.add(key)
         return found
 
-    def _listed_versions(self, client: OssClient, report: CleanupReport) -> list[tuple[str, str]]:
-        found = []
-        for tag in ("Version", "DeleteMarker"):
-            query = [("versions", None), ("prefix", self.namespace.root)]
-            for element in self._list(client, query, tag, report):
-                key, version = element.findtext("Key"), element.findtext("VersionId")
-                if key and version and version != "null" and self.namespace.owns(key):
-                    found.append((key, version))
+    def _listed_versions(self, client: OssClient, report: CleanupReport) -> list[tuple[str, str | None]]:
+        found: list[tuple[str, str | None]] = []
+        query = [("versions", None), ("prefix", self.namespace.root)]
+        for element in self._list(client, query, ("Version", "DeleteMarker"), report):
+            key, version = element.findtext("Key"), element.findtext("VersionId")
+            if key and version and version != "null" and self.namespace.owns(key):
+                found.append((key, version))
         return found
 
-    def _list(self, client: OssClient, query: list, tag: str, report: CleanupReport) -> list:
+    def _list(self, client: OssClient, query: list, tags: tuple[str, ...], report: CleanupReport) -> list:
         try:
             reply = client.request("GET", None, query=[*query, ("max-keys", "1000")])
         except NoUsableAnswer:
@@ -296,7 +310,7 @@ class Harness:
             return []
         report.failures_in_a_row = 0
         # a listing that does not parse only means the best-effort sweep finds nothing
-        return xml_elements(reply.body, tag) if reply.status == 200 else []
+        return [e for tag in tags for e in xml_elements(reply.body, tag)] if reply.status == 200 else []
 
 
 def _capability(purpose: str) -> str:

@@ -14,6 +14,8 @@ import shutil
 import threading
 from pathlib import Path
 
+from .user_cache import user_cache
+
 ENV_DIR = "OSS_CONFORMANCE_JOURNAL_DIR"
 
 
@@ -23,8 +25,7 @@ def base_dir(given: str | None = None) -> Path:
         return Path(given)
     if os.environ.get(ENV_DIR):
         return Path(os.environ[ENV_DIR])
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "oss-conformance" / "journal"
+    return user_cache("journal")
 
 
 def run_dir(base: Path, run_id: str) -> Path:

@@ -92,6 +92,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if problem:
         raise pytest.UsageError(problem)
     strategies.load_profile(state.profile.hypothesis_profile)
+    strategies.keep_caches_in_user_cache()
     missing = frozenset(state.verdict.missing)
     state.profile = dataclasses.replace(state.profile, capabilities=state.profile.capabilities - missing)
     state.start_clock()

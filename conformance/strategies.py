@@ -6,12 +6,19 @@ draws from the same well-argued distributions. Sources: docs/oss-facts.md §1.2,
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from .options import HYPOTHESIS_PROFILES
+from .user_cache import user_cache
 
 PROFILES = HYPOTHESIS_PROFILES
+STORAGE_ENV = "HYPOTHESIS_STORAGE_DIRECTORY"  # where set, Hypothesis' own setting decides all its storage
 
 # No deadline: a network round trip is not the code under test. Fewer examples in CI. Registered under names
 # of our own: re-registering Hypothesis' "default" would change every other project's tests in the same
@@ -25,6 +32,8 @@ _COMMON = dict(
     print_blob=False,
     phases=[phase for phase in Phase if phase is not Phase.explain],
 )
+if not os.environ.get(STORAGE_ENV):  # the example database where Hypothesis puts it by default; see below
+    _COMMON["database"] = DirectoryBasedExampleDatabase(Path(".hypothesis", "examples"))
 _BUDGET = {"ci": 12, "default": 50, "thorough": 400}
 for _name, _examples in _BUDGET.items():
     settings.register_profile(f"oss-conformance-{_name}", max_examples=_examples, **_COMMON)
@@ -38,6 +47,16 @@ STATEFUL = {"ci": (50, 10), "default": (400, 20), "thorough": (2000, 25)}
 # examples add up to STATEFUL's; each shard still shrinks its own failure.
 STATEFUL_SHARDS = {"ci": 8, "default": 16, "thorough": 32}
 _loaded = "default"
+
+
+def keep_caches_in_user_cache() -> None:
+    """Hypothesis keeps caches under its home, `.hypothesis` in the working directory by default: the Unicode
+    table its text strategies draw from (about 1.5 CPU-s to build) and the constants of the modules under test.
+    A run from a fresh directory, as CI and `oss-conformance bench` make, rebuilt them in every process (eight
+    workers: about 12 CPU-s). For the suite's runs they live in the user's cache; the example database stays in
+    the working directory (_COMMON). Not for other projects' tests: called from the run plugin only."""
+    if not os.environ.get(STORAGE_ENV):
+        set_hypothesis_home_dir(user_cache("hypothesis"))
 
 
 def load_profile(name: str) -> None:

@@ -4,14 +4,16 @@ shards together run exactly what strategies.STATEFUL promises: examples add up, 
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from conftest import run_suite
 from hypothesis import settings
 
 from conformance import strategies
+from conformance.stateful import pytest_stateful
 from conformance.stateful.machine import Shard
-from conformance.stateful.pytest_stateful import shard_seed_base
+from conformance.stateful.pytest_stateful import at_batch_heads, first_batch, shard_seed_base
 
 
 @pytest.mark.parametrize("budget", strategies.PROFILES)
@@ -60,3 +62,34 @@ def test_each_shard_is_an_item_and_replay_is_one():
     assert collected.count("test_two_servers_agree[shard1of1]") == 1  # not applicable: one item, not 16
     replayed = _collected("--replay", "[]")
     assert "test_objects_and_links[shard1of1]" in replayed and len(replayed) == 2
+
+
+def test_each_shard_heads_a_batch_and_nothing_is_lost():
+    items = [f"t{i}" for i in range(20)]
+    firsts = items[15::2]  # the same objects: items are told apart by identity
+    ordered = at_batch_heads(items, firsts, 4)
+    assert ordered[0:12:4] == firsts and sorted(ordered) == sorted(items)
+    assert [t for t in ordered if t not in firsts] == [t for t in items if t not in firsts]  # the rest keep order
+    assert first_batch(447, 8, None) == 13 and first_batch(447, 8, 1) == 2 and first_batch(10, 8, None) == 2
+
+
+def _worker_items(schedule: list | None) -> list:
+    """A worker's collection hook run on five plain items and three shards, under the controller's `schedule`."""
+    shards = [Shard(i, 3, 2, i) for i in range(3)]
+    items = [SimpleNamespace(name=f"plain{i}") for i in range(5)]
+    items += [SimpleNamespace(name=s.label, callspec=SimpleNamespace(params={"stateful_shard": s})) for s in shards]
+    given = {"workercount": 2} | ({"oss_conformance_schedule": schedule} if schedule else {})
+    pytest_stateful.pytest_collection_modifyitems(SimpleNamespace(workerinput=given), items)
+    return [item.name for item in items]
+
+
+def test_workers_under_load_distribution_start_with_the_shards():
+    """The controller tells each worker its --dist (a worker's own options say "no"); only `load` reorders."""
+    node = SimpleNamespace(
+        config=SimpleNamespace(option=SimpleNamespace(dist="load", maxschedchunk=None)), workerinput={}
+    )
+    pytest_stateful.pytest_configure_node(node)
+    assert node.workerinput["oss_conformance_schedule"] == ["load", None]
+    assert _worker_items(node.workerinput["oss_conformance_schedule"])[0:6:2] == ["shard1of3", "shard2of3", "shard3of3"]
+    unchanged = [f"plain{i}" for i in range(5)] + ["shard1of3", "shard2of3", "shard3of3"]
+    assert _worker_items(["worksteal", None]) == _worker_items(None) == unchanged

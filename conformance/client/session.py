@@ -345,19 +345,25 @@ class OssClient:
         return self.request("GET", None, query=list(params.items()))
 
     def delete_multiple(
-        self, keys: Iterable[str], quiet: bool = False, headers: Mapping[str, str] | None = None, **params: str
+        self,
+        keys: Iterable[str | tuple[str, str]],
+        quiet: bool = False,
+        headers: Mapping[str, str] | None = None,
+        **params: str,
     ) -> Reply:
-        """POST ?delete. Every key is checked against the run namespace first. Control characters in a key
-        are sent raw, as oss2 sends them; `body=` in params is not accepted (use request() for raw bodies)."""
-        keys = list(keys)
-        for key in keys:
+        """POST ?delete of keys, or of (key, version id) pairs. Every key is checked against the run namespace
+        first. Control characters in a key are sent raw, as oss2 sends them; `body=` in params is not accepted (use
+        request() for raw bodies)."""
+        objects = [(entry, None) if isinstance(entry, str) else entry for entry in keys]
+        for key, _ in objects:
             self.namespace.check("DELETE", key)
-        body = delete_body(keys, quiet)
+        body = delete_body(objects, quiet)
         sent = {"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode(), **(headers or {})}
         reply = self.request("POST", None, query=[("delete", None), *params.items()], data=body, headers=sent)
         if reply.status == 200:
-            for key in keys:
-                self.written.discard(self.bucket, key)
+            for key, version_id in objects:
+                if version_id is None:  # deleting one version leaves the key written
+                    self.written.discard(self.bucket, key)
         return reply
 
     # ------------------------------------------------------------ multipart upload
@@ -400,11 +406,18 @@ class OssClient:
         return self.request("GET", None, query=[("uploads", None), *params.items()])
 
 
-def delete_body(keys: Iterable[str], quiet: bool = False) -> bytes:
-    """The DeleteMultipleObjects body; only & < > are escaped, so control characters travel raw."""
-    escaped = (key.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for key in keys)
-    objects = "".join(f"<Object><Key>{key}</Key></Object>" for key in escaped)
-    return f"<Delete><Quiet>{str(quiet).lower()}</Quiet>{objects}</Delete>".encode()
+def delete_body(objects: Iterable[tuple[str, str | None]], quiet: bool = False) -> bytes:
+    """The DeleteMultipleObjects body of (key, version id or None) pairs; only & < > are escaped, so control
+    characters travel raw."""
+    listed = "".join(
+        f"<Object><Key>{_escape(key)}</Key>" + (f"<VersionId>{_escape(v)}</VersionId>" if v else "") + "</Object>"
+        for key, v in objects
+    )
+    return f"<Delete><Quiet>{str(quiet).lower()}</Quiet>{listed}</Delete>".encode()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def complete_body(parts: Iterable[tuple[int, str]]) -> bytes:

@@ -82,6 +82,47 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("stateful_shard", shards, ids=[s.label for s in shards])
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist, in the controller: tell each worker how tests will be handed out (a worker's own options
+    say --dist no)."""
+    option = node.config.option
+    node.workerinput["oss_conformance_schedule"] = [option.dist, option.maxschedchunk]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On xdist workers under `--dist load`: the shards, the run's longest items, go first, one at the head of each
+    worker's first batch, so they start together at the beginning rather than forming the run's tail. Each worker
+    orders its collection the same way, as xdist requires."""
+    given = getattr(config, "workerinput", {})
+    dist, max_chunk = given.get("oss_conformance_schedule", ["no", None])
+    if dist != "load":
+        return
+    shards = [item for item in items if _is_shard(item)]
+    items[:] = at_batch_heads(items, shards, first_batch(len(items), given["workercount"], max_chunk))
+
+
+def first_batch(count: int, workers: int, max_chunk: int | None) -> int:
+    """How many items xdist's LoadScheduling sends each worker first (its `schedule`); only speed depends on it."""
+    return max(2, min(count // workers // 4, max_chunk or count))
+
+
+def at_batch_heads(items: list, firsts: list, batch: int) -> list:
+    """`items` reordered so that each of `firsts` heads a batch of `batch` items, in order; the rest keep theirs."""
+    chosen = {id(item) for item in firsts}
+    rest = [item for item in items if id(item) not in chosen]
+    ordered = []
+    for first in firsts:
+        ordered += [first, *rest[: batch - 1]]
+        del rest[: batch - 1]
+    return ordered + rest
+
+
+def _is_shard(item: pytest.Item) -> bool:
+    shard = getattr(getattr(item, "callspec", None), "params", {}).get("stateful_shard")
+    return shard is not None and shard.count > 1
+
+
 def shard_seed_base(run_id: str) -> int:
     """Shard i runs from seed base + i: distinct seeds in one run, the same on every xdist worker (they share
     the run id). --hypothesis-seed fixes the base; a derandomized profile makes it 0."""
