@@ -160,9 +160,9 @@ class Harness:
                 self.server = None
 
     def cleanup(self) -> CleanupReport:
-        """Delete every key of this worker's namespace within the cleanup budget. Per-key DeleteObject of what
-        we sent writes for needs no listing and goes first; listings (plain and versions) are a best-effort
-        sweep on top of it. Gives up after a few deletes in a row without an answer."""
+        """Delete every key of this worker's namespace within the cleanup budget. What we sent writes for needs
+        no listing and goes first; listings (uploads, versions, keys) are a best-effort sweep on top of it. Both
+        go in batches where the server confirms them. Gives up after a few deletes in a row without an answer."""
         report = CleanupReport()
         if self.ephemeral and self.server is not None:
             report.skipped = "the embedded server and all it stored end with this process"

@@ -11,7 +11,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.checks import expect, expect_equal, expect_header, expect_status, fail, require, require_equal
+from conformance.checks import (
+    Blocked,
+    expect,
+    expect_equal,
+    expect_header,
+    expect_status,
+    fail,
+    require,
+    require_equal,
+)
 from conformance.suite import preconditions as pre
 
 METHODS = ["GET", "HEAD"]
@@ -22,29 +31,46 @@ TICK = 1.1
 GET_SYMLINK_HEADERS = "symlink.get.response-headers"  # GetSymlink gives the link's ETag and Last-Modified
 
 
+ORDERS = ("target", "link")  # which of link and target is written first
+
+
 @pytest.fixture(scope="module")
-def apart() -> dict[str, tuple[str, str]]:
-    """`first` -> a (link, target) pair made a second apart, shared by the tests that only read it: one wait
-    per pair and worker instead of one per test."""
+def apart() -> dict[str, tuple[str, str] | Blocked]:
+    """`first` -> a (link, target) pair made a second apart, shared by the tests that only read it: both orders
+    around one wait per worker instead of one wait per test."""
     return {}
 
 
 def link_and_target_apart(oss, new_key, apart: dict, first: str) -> tuple[str, str]:
-    if first not in apart:
-        apart[first] = make_link_and_target_apart(oss, new_key, first)
-    return apart[first]
+    if not apart:
+        apart.update(make_pairs_apart(oss, new_key))
+    made = apart[first]
+    if isinstance(made, Blocked):
+        raise made  # this order's precondition failed; the other order's tests are not held up by it
+    return made
 
 
-def make_link_and_target_apart(oss, new_key, first: str):
-    """Create link and target about a second apart, `first` ("target" or "link") first."""
-    link, target = new_key("link"), new_key("target")
-    steps = [lambda: pre.put(oss, target), lambda: pre.link(oss, link, target)]
-    if first == "link":
-        steps.reverse()
-    steps[0]()
+def make_pairs_apart(oss, new_key) -> dict[str, tuple[str, str] | Blocked]:
+    """A link and its target for each order of ORDERS, the second write of each about a second after the first
+    (one wait for both); a pair whose write was refused is the Blocked that says so."""
+    pairs = {first: (new_key("link"), new_key("target")) for first in ORDERS}
+    made: dict[str, tuple[str, str] | Blocked] = dict(pairs)
+
+    def write(first: str, which: str) -> None:
+        link, target = pairs[first]
+        if isinstance(made[first], Blocked):
+            return
+        try:
+            pre.put(oss, target) if which == "target" else pre.link(oss, link, target)
+        except Blocked as exc:
+            made[first] = exc
+
+    for first in ORDERS:
+        write(first, first)
     time.sleep(TICK)
-    steps[1]()
-    return link, target
+    for first in ORDERS:
+        write(first, "link" if first == "target" else "target")
+    return made
 
 
 def expect_conditional(reply, rule, status: int):
