@@ -37,7 +37,7 @@ def authenticate(
         request.anonymous = authorization is None
         return
     if authorization is not None:
-        if quirks.has("v1-signature-rejected") and authorization.startswith("OSS "):
+        if authorization.startswith("OSS ") and quirks.has("v1-signature-rejected"):  # asked last: conformance.reach
             raise ErrorReply("AccessDenied", "Authorization header is invalid.")
         if quirks.has("v4-separator-strict") and ", " in authorization:
             raise ErrorReply("AccessDenied", "Authorization header is invalid.")

@@ -82,7 +82,7 @@ def lists_missing_bucket(ctx: Context, request: Request) -> bool:
 def _listed_bucket(ctx: Context, request: Request) -> Bucket | None:
     """The bucket to list; None stands for a missing bucket listed as empty (a quirk), else NoSuchBucket."""
     name = request.bucket or ""
-    if ctx.quirks.has("list-missing-bucket-empty") and not ctx.store.has_bucket(name):
+    if not ctx.store.has_bucket(name) and ctx.quirks.has("list-missing-bucket-empty"):
         return None
     return ctx.store.bucket(name)
 
@@ -102,12 +102,14 @@ def _live_rows(
     for key, versions in _snapshot(ctx, bucket):
         if not key.startswith(prefix) or key < after or (key == after and not inclusive):
             continue
-        live = [v for v in versions if not v.delete_marker] if ctx.quirks.has("list-shows-deleted") else versions
+        # each quirk asked only where it would change the row: a quirk asked is a quirk reached (conformance.reach)
+        deleted = any(v.delete_marker for v in versions) and ctx.quirks.has("list-shows-deleted")
+        live = [v for v in versions if not v.delete_marker] if deleted else versions
         if live and not live[-1].delete_marker:
             version = live[-1]
-            if ctx.quirks.has("links-not-listed") and version.is_link:
+            if version.is_link and ctx.quirks.has("links-not-listed"):
                 continue
-            if ctx.quirks.has("list-type-normal") and version.is_link:
+            if version.is_link and ctx.quirks.has("list-type-normal"):
                 version = replace(version, object_type=NORMAL)
             yield key, version
 
@@ -156,7 +158,7 @@ def list_objects(ctx: Context, request: Request) -> Response:
     v2 = request.param("list-type") == "2"
     encode, limit = Encoder(request, ctx), max_keys(request, ctx)
     prefix, delimiter = request.param("prefix", "") or "", request.param("delimiter", "") or ""
-    matched = prefix.rstrip("/") if ctx.quirks.has("list-prefix-slash-stripped") else prefix
+    matched = prefix.rstrip("/") if prefix.endswith("/") and ctx.quirks.has("list-prefix-slash-stripped") else prefix
     token = request.param("continuation-token")
     if v2:
         after = _untoken(ctx, token) if token else request.param("start-after", "") or ""

@@ -70,8 +70,9 @@ class Encoder:
         if encoding not in (None, "url"):
             raise invalid_argument("The encoding-type is invalid.", name="encoding-type", value=encoding or "")
         self.url = encoding == "url"
-        self.key_only = quirks.has("list-encoding-key-only")
-        self.quote = quote_plus if quirks.has("list-encoding-plus") else quote
+        # asked only where names are encoded: a quirk asked is a quirk reached (conformance.reach)
+        self.key_only = self.url and quirks.has("list-encoding-key-only")
+        self.quote = quote_plus if self.url and quirks.has("list-encoding-plus") else quote
 
     def __call__(self, name: str, value: str) -> str:
         encoded = self.url and (name == "Key" or not self.key_only)

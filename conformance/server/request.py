@@ -107,14 +107,15 @@ def build_request(
     host = headers.get("host", "")
     query, bucket, raw_key = split_target(host, target, is_bucket)
     request = Request(method, bucket, None, split_query(query), headers, body, host, raw_key=raw_key)
-    if quirks.has("get-symlink-equals-ignored") and method == "GET" and "symlink=" in query.split("&"):
+    # Each quirk is asked last, where it would change something: a quirk asked is a quirk reached (conformance.reach).
+    if method == "GET" and "symlink=" in query.split("&") and quirks.has("get-symlink-equals-ignored"):
         request.query = [(name, value) for name, value in request.query if name != "symlink"]
     if raw_key is not None:
         try:
             request.key = _decode_key_with_quirks(raw_key, quirks)
         except ErrorReply as error:
             request.key, request.key_error = "", error
-        if quirks.has("key-limit-counts-slash") and len(f"/{request.key}".encode("utf-8", "surrogatepass")) > 1023:
+        if len(f"/{request.key}".encode("utf-8", "surrogatepass")) > 1023 and quirks.has("key-limit-counts-slash"):
             # refused where the key is needed (after the signature, which covers the key as sent)
             request.key_error = ErrorReply("InvalidObjectName", "The object name is too long.", ec="0016-00000002")
     return request
@@ -122,8 +123,9 @@ def build_request(
 
 def _decode_key_with_quirks(raw_key: str, quirks: Quirks) -> str:
     key = decode_key(raw_key)
-    if quirks.has("control-characters-rejected") and any(ord(c) < 0x20 for c in key):
+    if any(ord(c) < 0x20 for c in key) and quirks.has("control-characters-rejected"):
         raise ErrorReply("InvalidObjectName", "The specified object is not valid.", ec="0016-00000005")
-    if quirks.has("names-normalized") and key:
-        key = posixpath.normpath(key) if key[0] not in "/\\" else key  # a leading separator is refused as OSS does
+    # a leading separator is refused as OSS does, so such a name is left as it is
+    if key and key[0] not in "/\\" and posixpath.normpath(key) != key and quirks.has("names-normalized"):
+        key = posixpath.normpath(key)
     return key

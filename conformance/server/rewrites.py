@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from conformance.server import copies, deletes, quirks, reads, writes
 from conformance.server.context import Context
@@ -148,17 +149,28 @@ REPLY_FILTERS: dict[str, ReplyFilter] = {
 
 
 def filter_request(ctx: Context, request: Request) -> None:
-    reached(REQUEST_FILTERS)
+    if quirks.REACHED is not None:
+        reached(name for name, change in REQUEST_FILTERS.items() if _changes(change, request))
     for name in ctx.quirks:
         if name in REQUEST_FILTERS:
             REQUEST_FILTERS[name](request)
 
 
 def filter_error(ctx: Context, error: ErrorReply) -> None:
-    reached(ERROR_FILTERS)
+    if quirks.REACHED is not None:
+        reached(name for name, change in ERROR_FILTERS.items() if _changes(change, error))
     for name in ctx.quirks:
         if name in ERROR_FILTERS:
             ERROR_FILTERS[name](error)
+
+
+def _changes(change: Callable[[Any], None], thing: Any) -> bool:
+    """Whether a request or error filter would alter `thing` (tried on a copy; filters assign, never mutate in
+    place): only then is its quirk reached (conformance.reach)."""
+    trial = type(thing).__new__(type(thing))  # a shallow copy that runs no constructor (ErrorReply validates)
+    trial.__dict__.update(vars(thing))
+    change(trial)
+    return vars(trial) != vars(thing)
 
 
 def filter_reply(ctx: Context, request: Request | None, reply: Response) -> None:

@@ -32,11 +32,14 @@ def check_content_md5(request: Request, data: bytes) -> None:
 
 
 def forbids_overwrite(ctx: Context, attributes: Attributes, request: Request | None = None) -> bool:
-    if ctx.quirks.has("forbid-overwrite-ignored"):
-        return False
-    if ctx.quirks.has("forbid-overwrite-any-value") and request is not None:
-        return request.header("x-oss-forbid-overwrite") is not None
-    return attributes.forbid_overwrite
+    """Each quirk is asked only where it would change the answer: a quirk asked is a quirk reached
+    (conformance.reach). forbid-overwrite-ignored wins over forbid-overwrite-any-value."""
+    forbid = attributes.forbid_overwrite
+    if request is not None:
+        sent = request.header("x-oss-forbid-overwrite") is not None
+        if sent != forbid and ctx.quirks.has("forbid-overwrite-any-value"):
+            forbid = sent
+    return forbid and not ctx.quirks.has("forbid-overwrite-ignored")
 
 
 def write_headers(bucket: Bucket, version: ObjectVersion) -> dict[str, str]:

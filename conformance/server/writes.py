@@ -21,19 +21,21 @@ from conformance.server.write_support import check_content_md5, forbids_overwrit
 
 
 def _clone_attributes(ctx: Context, request: Request) -> None:
-    """PutObject attribute mistakes of clones (quirks): the headers they drop; a no-op when none is enabled."""
+    """PutObject attribute mistakes of clones (quirks): the headers they drop; a no-op when none is enabled.
+    Each quirk is asked only where its header was sent: a quirk asked is a quirk reached (conformance.reach)."""
     dropped: list[str] = []
-    if ctx.quirks.has("put-drops-standard-headers"):
-        dropped += [name.lower() for name in STANDARD_HEADERS]
-    if ctx.quirks.has("put-acl-private-ignored") and request.header("x-oss-object-acl") == "private":
+    standard = [name.lower() for name in STANDARD_HEADERS if request.header(name) is not None]
+    if standard and ctx.quirks.has("put-drops-standard-headers"):
+        dropped += standard
+    if request.header("x-oss-object-acl") == "private" and ctx.quirks.has("put-acl-private-ignored"):
         dropped.append("x-oss-object-acl")
-    if ctx.quirks.has("put-tagging-ignored"):
+    if request.header("x-oss-tagging") is not None and ctx.quirks.has("put-tagging-ignored"):
         dropped.append("x-oss-tagging")
     _clone_tagging_header(ctx, request)
     value = request.header("x-oss-storage-class")
-    if ctx.quirks.has("put-ia-stored-standard") and value == "IA":
+    if value == "IA" and ctx.quirks.has("put-ia-stored-standard"):
         dropped.append("x-oss-storage-class")
-    if ctx.quirks.has("put-storage-class-unchecked") and value is not None and value not in OBJECT_CLASSES:
+    if value is not None and value not in OBJECT_CLASSES and ctx.quirks.has("put-storage-class-unchecked"):
         dropped.append("x-oss-storage-class")
     for name in dropped:
         request.headers.pop(name, None)
@@ -42,12 +44,14 @@ def _clone_attributes(ctx: Context, request: Request) -> None:
 def _clone_tagging_header(ctx: Context, request: Request) -> None:
     """x-oss-tagging as clones with these quirks read it (conformance/server/tagging.py)."""
     raw = request.header("x-oss-tagging")
+    if raw is None:
+        return
     flags = (
         ctx.quirks.has("tagging-header-lenient"),
         ctx.quirks.has("tagging-header-not-decoded"),
         ctx.quirks.has("tagging-bare-key-dropped"),
     )
-    if raw is not None and any(flags):
+    if any(flags):
         request.headers["x-oss-tagging"] = tagging.clone_header(raw, *flags)
 
 
@@ -56,10 +60,10 @@ def put_object(ctx: Context, request: Request) -> Response:
     bucket = bucket_of(ctx, request)
     _clone_attributes(ctx, request)
     attributes = read_attributes(request, bucket)
-    if not ctx.quirks.has("put-content-md5-unchecked"):
+    if request.header("content-md5") is not None and not ctx.quirks.has("put-content-md5-unchecked"):
         check_content_md5(request, request.body)
     current = ctx.store.current(bucket.name, key)
-    if ctx.quirks.has("put-object-writes-through-link") and current is not None and current.is_link:
+    if current is not None and current.is_link and ctx.quirks.has("put-object-writes-through-link"):
         key = current.target or key
     etag, md5, crc = content_digest(request.body)
     version = ObjectVersion(
