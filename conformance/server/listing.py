@@ -42,11 +42,9 @@ MAX_PARAM_BYTES = 1023
 
 
 def check_lengths(ctx: Context, request: Request) -> None:
-    if ctx.quirks.has("list-long-prefix-accepted"):
-        return
     for name in BOUNDED:
         value = request.param(name) or ""
-        if len(value.encode("utf-8")) > MAX_PARAM_BYTES:
+        if len(value.encode("utf-8")) > MAX_PARAM_BYTES and not ctx.quirks.has("list-long-prefix-accepted"):
             raise invalid_argument(f"{name} must be less than 1024 bytes.", name=name, value=value)
 
 
@@ -138,8 +136,9 @@ def _page(ctx: Context, rows: Iterable[tuple[str, Any]], prefix: str, delimiter:
         delimiter,
         after,
         limit,
-        count_prefixes=not ctx.quirks.has("list-prefixes-uncounted"),
-        repeat_groups=ctx.quirks.has("list-common-prefixes-repeated"),
+        # without a delimiter there are no common prefixes: the quirks are not asked (conformance.reach)
+        count_prefixes=not (delimiter and ctx.quirks.has("list-prefixes-uncounted")),
+        repeat_groups=bool(delimiter) and ctx.quirks.has("list-common-prefixes-repeated"),
     )
 
 
@@ -164,7 +163,7 @@ def list_objects(ctx: Context, request: Request) -> Response:
         after = _untoken(ctx, token) if token else request.param("start-after", "") or ""
     else:
         after = request.param("marker", "") or ""
-    inclusive = ctx.quirks.has("list-marker-inclusive") and not token  # the quirk reads marker and start-after
+    inclusive = bool(after) and not token and ctx.quirks.has("list-marker-inclusive")  # marker and start-after
     page = _page(ctx, _live_rows(ctx, bucket, matched, after, inclusive), prefix, delimiter, after, limit)
     with_owner = not v2 or request.param("fetch-owner") == "true" or ctx.quirks.has("list-owner-always")
     contents = [

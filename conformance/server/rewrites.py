@@ -9,6 +9,7 @@ quirk is enabled.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -173,10 +174,19 @@ def _changes(change: Callable[[Any], None], thing: Any) -> bool:
     return vars(trial) != vars(thing)
 
 
+def _reply_changes(found: ReplyFilter, request: Request | None, reply: Response) -> bool:
+    """Whether a reply filter would alter `reply` (tried on a copy): only then is its quirk reached."""
+    if not found.applies(request, reply):
+        return False
+    trial = dataclasses.replace(reply, headers=dict(reply.headers))
+    found.change(trial)
+    return trial != reply
+
+
 def filter_reply(ctx: Context, request: Request | None, reply: Response) -> None:
     """`reply` carries every header it will be sent with (Content-Length too)."""
     if quirks.REACHED is not None:
-        reached(name for name, found in REPLY_FILTERS.items() if found.applies(request, reply))
+        reached(name for name, found in REPLY_FILTERS.items() if _reply_changes(found, request, reply))
     for name in ctx.quirks:
         found = REPLY_FILTERS.get(name)
         if found is not None and found.applies(request, reply):
