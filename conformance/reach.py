@@ -3,7 +3,10 @@ only the tests that reach it.
 
 Why that gives the same table: a quirk changes the server only at its one marked place (a `quirks.has` branch or
 a rewrite row). A test whose requests never reached that place on the clean server runs, with the quirk on,
-exactly as it ran without it (the runs are derandomized), so its verdict is its clean one. What one test leaves
+exactly as it ran without it (the runs are derandomized), so its verdict is its clean one. The server asks a quirk
+last, only where it would change something (`if <it would matter> and ctx.quirks.has(...)`), and a rewrite row
+counts only where it would alter the request, error or reply: the fewer tests a quirk reaches, the fewer a full
+table re-runs for it. What one test leaves
 behind for another cannot carry a quirk across: shared proofs are re-made for every test while recording, and a
 quirk reached while a session- or module-wide fixture was set up is marked `everywhere` (its run is the whole
 suite). `tests/test_mutation_score.py` compares rows of both ways.

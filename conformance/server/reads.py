@@ -66,7 +66,9 @@ def restore_header(ctx: Context, version: ObjectVersion) -> str | None:
 def _locate(ctx: Context, request: Request) -> tuple[Bucket, ObjectVersion, ObjectVersion]:
     """(bucket, addressed version, version with the bytes) with permissions checked link-first."""
     bucket, shown = addressed(ctx, request)
-    if ctx.quirks.has("link-not-followed"):
+    # Asked for links only: a plain object is its own content, its read permission already checked by addressed
+    # (a quirk asked is a quirk reached: conformance.reach).
+    if shown.is_link and ctx.quirks.has("link-not-followed"):
         return bucket, shown, shown
     try:
         content = resolve_link(ctx, bucket, shown)
@@ -91,7 +93,8 @@ def read_object(ctx: Context, request: Request) -> Response:
         headers["x-oss-restore"] = restore
     last_modified = max(shown.last_modified, content.last_modified)
     _clone_headers(ctx, headers, shown, content)
-    if ctx.quirks.has("last-modified-from-link"):
+    linked = (shown.last_modified, http_date(shown.last_modified)) != (last_modified, headers["Last-Modified"])
+    if linked and ctx.quirks.has("last-modified-from-link"):  # asked only where it changes the reply
         last_modified = shown.last_modified
         headers["Last-Modified"] = http_date(last_modified)
     # Below, each quirk is asked only where it would change the reply: a quirk asked is a quirk reached
