@@ -21,21 +21,24 @@ JOBS = mutants.JOBS
 TIMEOUT = 600.0  # per run: a loaded machine (six engineers on two cores) stretches the clean run past 150 s
 COMPARED = ("symlink-not-implemented", "error-body-not-xml", "objectmeta-not-implemented")
 pytestmark = pytest.mark.long_pole  # the fixture `runs` takes a minute on two idle CPUs
-REACHED = "delete-returns-200"  # its full run: fails four rules and blocks others, both kinds of verdict compared
-FRESH = [*((quirk, True) for quirk in COMPARED), (REACHED, False)]  # (quirk, fast) run the slow way as well
+# Their full runs, only the tests that reach them, against the whole suite. delete-returns-200 fails four rules and
+# blocks others (both kinds of verdict compared); conditionals-ignored is asked only where a condition fails, so it
+# checks that a quirk asked where it matters is reached wherever it changes a verdict.
+REACHED = ("delete-returns-200", "conditionals-ignored")
+FRESH = [*((quirk, True) for quirk in COMPARED), *((quirk, False) for quirk in REACHED)]  # run the slow way too
 
 
 @dataclass(frozen=True)
 class Runs:
     clean: mutants.QuirkRun  # it recorded which tests reach which quirk
     fast: dict[str, mutants.QuirkRun]  # every quirk's run, each stopped at its first failure
-    reached: mutants.QuirkRun  # REACHED's full run, only the tests that reach it
+    reached: dict[str, mutants.QuirkRun]  # REACHED's full runs, only the tests that reach each
     fresh: dict[tuple[str, bool], mutants.QuirkRun]  # the runs of FRESH, each in a fresh process of its own
 
 
 @pytest.fixture(scope="session")
 def runs(request, terminal_line) -> Runs:
-    """Every quirk's fast run and REACHED's selective full run, forked from one session after one clean run, with
+    """Every quirk's fast run and REACHED's selective full runs, forked from one session after one clean run, with
     the runs of FRESH beside them; once for all xdist workers (the tests below only read it)."""
 
     def make(_shared) -> dict[str, list[dict]]:
@@ -44,7 +47,7 @@ def runs(request, terminal_line) -> Runs:
         with ThreadPoolExecutor(max_workers=len(FRESH)) as pool:
             fresh = [pool.submit(mutants.run_one, quirk, fast, TIMEOUT) for quirk, fast in FRESH]
             clean, forked = mutants.run_all(
-                sorted(REGISTRY), JOBS, fast=True, timeout=TIMEOUT, progress=progress, also_full=[REACHED]
+                sorted(REGISTRY), JOBS, fast=True, timeout=TIMEOUT, progress=progress, also_full=list(REACHED)
             )
             done = {"forked": [clean, *forked], "fresh": [future.result() for future in fresh]}
         print(f"\nmutation score (fast, forked, {JOBS} jobs): {time.monotonic() - started:.0f}s")  # a benchmark
@@ -54,8 +57,14 @@ def runs(request, terminal_line) -> Runs:
         name: [mutants.QuirkRun(**run) for run in group]
         for name, group in once_per_run(request, "mutants", make).items()
     }
-    clean, *fast, reached = done["forked"]
-    return Runs(clean, {run.quirk: run for run in fast}, reached, {run.key: run for run in done["fresh"]})
+    clean, *forked = done["forked"]
+    fast, full = forked[: -len(REACHED)], forked[-len(REACHED) :]
+    return Runs(
+        clean,
+        {run.quirk: run for run in fast},
+        {run.quirk: run for run in full},
+        {run.key: run for run in done["fresh"]},
+    )
 
 
 def test_every_quirk_is_caught_and_the_clean_server_passes(runs):
@@ -135,8 +144,9 @@ def test_only_the_tests_that_reach_a_quirk_give_the_whole_suites_row(runs):
     """conformance.reach: re-running only the tests that reach a quirk gives the row the whole suite gives (run
     the slow way, in a fresh process: the clean run's verdicts serve both rows)."""
     assert runs.clean.failed == 0 and not runs.clean.problem, runs.clean.problem
-    selected, whole = runs.reached, runs.fresh[REACHED, False]
-    assert not whole.problem and selected.tests < whole.tests, (whole.problem, selected.tests, whole.tests)
-    rows = [mutants.table(mutants.summarize(runs.clean, [run], fast=False)) for run in (selected, whole)]
-    assert rows[0] == rows[1]
-    assert rows[0][0][1], "the quirk was caught"
+    for quirk in REACHED:
+        selected, whole = runs.reached[quirk], runs.fresh[quirk, False]
+        assert not whole.problem and selected.tests < whole.tests, (quirk, whole.problem, selected.tests, whole.tests)
+        rows = [mutants.table(mutants.summarize(runs.clean, [run], fast=False)) for run in (selected, whole)]
+        assert rows[0] == rows[1], quirk
+        assert rows[0][0][1], f"{quirk} was caught"
