@@ -220,7 +220,7 @@ class Harness:
         if time.monotonic() >= cutoff:
             return set()
         try:
-            reply = client.delete_multiple([key if version is None else (key, version) for key, version in chunk])
+            reply = client.delete_multiple(chunk)
         except NamespaceViolation:
             return set()
         except NoUsableAnswer:

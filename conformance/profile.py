@@ -99,8 +99,8 @@ class Profile:
 
     @property
     def restore_wait(self) -> float:
-        """Seconds to poll for a restore: the profile's; left at its default (120) for the embedded server, which
-        restores in 1 s, 10 (so a 120 written out for the embedded server reads as the default too)."""
+        """Seconds to poll for a restore: the profile's. For the embedded server, which restores in 1 s, the
+        default 120 reads as 10 (so does a 120 written out in its profile)."""
         if self.embedded and self.limits.restore_wait == REMOTE_RESTORE_WAIT:
             return EMBEDDED_RESTORE_WAIT
         return self.limits.restore_wait

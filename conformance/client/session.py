@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 import requests
 import urllib3
@@ -346,7 +347,7 @@ class OssClient:
 
     def delete_multiple(
         self,
-        keys: Iterable[str | tuple[str, str]],
+        keys: Iterable[str | tuple[str, str | None]],
         quiet: bool = False,
         headers: Mapping[str, str] | None = None,
         **params: str,
@@ -410,14 +411,10 @@ def delete_body(objects: Iterable[tuple[str, str | None]], quiet: bool = False) 
     """The DeleteMultipleObjects body of (key, version id or None) pairs; only & < > are escaped, so control
     characters travel raw."""
     listed = "".join(
-        f"<Object><Key>{_escape(key)}</Key>" + (f"<VersionId>{_escape(v)}</VersionId>" if v else "") + "</Object>"
+        f"<Object><Key>{escape(key)}</Key>" + (f"<VersionId>{escape(v)}</VersionId>" if v else "") + "</Object>"
         for key, v in objects
     )
     return f"<Delete><Quiet>{str(quiet).lower()}</Quiet>{listed}</Delete>".encode()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def complete_body(parts: Iterable[tuple[int, str]]) -> bytes:

@@ -105,10 +105,11 @@ def read_object(ctx: Context, request: Request) -> Response:
     except ErrorReply:
         if not ctx.quirks.has("conditionals-ignored"):
             raise
-    overrides = {header: request.param(param) for param, header in RESPONSE_OVERRIDES.items()}
-    overrides = {header: value or "" for header, value in overrides.items() if value is not None}
-    if not head and overrides and not ctx.quirks.has("response-overrides-ignored"):
-        headers.update(overrides)
+    if not head:
+        overrides = {header: request.param(param) for param, header in RESPONSE_OVERRIDES.items()}
+        overrides = {header: value or "" for header, value in overrides.items() if value is not None}
+        if overrides and not ctx.quirks.has("response-overrides-ignored"):
+            headers.update(overrides)
     byte_range = _byte_range(ctx, request, shown, content.size)
     if byte_range is None:
         return _reply(200, headers, content.data, head)
@@ -131,11 +132,11 @@ def _byte_range(ctx: Context, request: Request, shown: ObjectVersion, size: int)
         return None
     if ctx.quirks.has("range-ignored") or (ctx.quirks.has("range-ignored-through-link") and shown.is_link):
         return None
-    if ctx.quirks.has("suffix-range-ignored") and (value or "").replace(" ", "").startswith("bytes=-"):
+    if ctx.quirks.has("suffix-range-ignored") and value.replace(" ", "").startswith("bytes=-"):
         return None
-    first = (value or "").partition("=")[2].partition("-")[0].strip()
+    first = value.partition("=")[2].partition("-")[0].strip()
     if ctx.quirks.has("range-past-end-416") and first.isdigit() and int(first) >= size:
-        raise ErrorReply("InvalidRange", extras={"RangeRequested": value or "", "ActualObjectSize": str(size)})
+        raise ErrorReply("InvalidRange", extras={"RangeRequested": value, "ActualObjectSize": str(size)})
     standard = (request.header("x-oss-range-behavior") or "").lower() == "standard"
     if ctx.quirks.has("range-behavior-ignored"):
         standard = False

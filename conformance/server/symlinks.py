@@ -205,9 +205,8 @@ def get_symlink(ctx: Context, request: Request) -> Response:
 def _reported_etag(ctx: Context, bucket: Bucket, link: ObjectVersion) -> str:
     """The link's own ETag; a clone resolving the link reports its target's (quirk)."""
     target = ctx.store.current(bucket.name, link.target or "")
-    if target is not None and not target.delete_marker and target.etag != link.etag:
-        return target.etag if ctx.quirks.has("get-symlink-target-etag") else link.etag
-    return link.etag
+    resolved = target is not None and not target.delete_marker and target.etag != link.etag
+    return target.etag if resolved and ctx.quirks.has("get-symlink-target-etag") else link.etag
 
 
 def _reported_type(ctx: Context, link: ObjectVersion) -> str:

@@ -61,7 +61,10 @@ def make_pairs_apart(oss, new_key) -> dict[str, tuple[str, str] | Blocked]:
         if isinstance(made[first], Blocked):
             return
         try:
-            pre.put(oss, target) if which == "target" else pre.link(oss, link, target)
+            if which == "target":
+                pre.put(oss, target)
+            else:
+                pre.link(oss, link, target)
         except Blocked as exc:
             made[first] = exc
 
