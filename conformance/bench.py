@@ -1,10 +1,11 @@
 """`oss-conformance bench`: how fast the suite runs against a server a given latency away, and how the reference
-server's throughput compares with moto_server's. A benchmark that prints figures, never a pass/fail verdict.
+server's throughput compares with moto_server's (throughput.py). A benchmark that prints figures, never a pass/fail
+verdict.
 
 The suite runs in a subprocess (as a user runs it, with `--endpoint`) against a reference server started here
 with `--latency-ms` added to every request; the server counts what it serves. The floor is requests x the bare
 per-request cost (a plain signed requests.Session doing 1 KB PUT+GET against the same server, same latency,
-measured in the same run): what the requests cost with no suite around them.
+measured before and after the suite's runs): what the requests cost with no suite around them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -28,10 +28,10 @@ from conformance.usage import Parser
 from .client import Credentials, OssAuth
 from .server import ReferenceServer
 from .strategies import PROFILES
+from .throughput import PAYLOAD, throughput_lines
 
 BUCKET = "oss-conformance"
 CREDENTIALS = Credentials("bench-access-key", "bench-secret-not-real")
-PAYLOAD = b"x" * 1024
 
 
 @dataclass
@@ -46,7 +46,7 @@ class SuiteRun:
 # ---------------------------------------------------------------- measurements
 
 
-def bare_cost(url: str, pairs: int = 100) -> float:
+def bare_cost(url: str, pairs: int = 200) -> float:
     """Seconds per request of 1 KB PUT+GET pairs on one signed session, nothing else around them; after a
     warm-up pair (the connection)."""
     session = requests.Session()
@@ -103,27 +103,6 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def throughput(url: str, seconds: float, threads: int = 4) -> float:
-    """PUT+GET of 1 KB per thread in a loop (V1 signatures: moto understands neither, but both accept them),
-    operations per second over all threads."""
-
-    def loop(worker: int) -> int:
-        session = requests.Session()
-        session.auth = OssAuth(CREDENTIALS, "v1")
-        done, deadline = 0, time.perf_counter() + seconds
-        while time.perf_counter() < deadline:
-            key = f"{url}/{BUCKET}/bench-throughput/{worker}-{done % 16}"
-            session.put(key, data=PAYLOAD, timeout=30).raise_for_status()
-            session.get(key, timeout=30).raise_for_status()
-            done += 2
-        return done
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(threads) as pool:
-        total = sum(pool.map(loop, range(threads)))
-    return total / (time.perf_counter() - started)
-
-
 # ---------------------------------------------------------------- servers
 
 
@@ -139,38 +118,17 @@ def reference_server(latency_ms: float) -> Iterator[ReferenceServer]:
         yield server
 
 
-@contextmanager
-def reference_process() -> Iterator[str]:
-    """The reference server in a process of its own, as moto_server runs: the comparison is server to server."""
-    command = [sys.executable, "-m", "conformance.server", "--port", "0", "--bucket", BUCKET]
-    command += ["--access-key-id", CREDENTIALS.access_key_id, "--access-key-secret", CREDENTIALS.access_key_secret]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        line = process.stdout.readline() if process.stdout else ""
-        yield line.split("url=", 1)[1].split()[0]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def moto_or_reason() -> tuple[Callable | None, str]:
-    """moto_server's starter (regenerate.moto_server), or why there is none."""
-    from .report.regenerate import _moto_command, moto_server
-
-    try:
-        _moto_command()
-    except SystemExit:  # its one-line "not found" message
-        return None, "moto_server not installed (pip install 'oss-conformance[report]')"
-    return moto_server, ""
-
-
 # ---------------------------------------------------------------- the table
 
 
-def render(latency_ms: float, budget: str, bare: float, runs: Sequence[SuiteRun]) -> list[str]:
+def render(latency_ms: float, budget: str, bare_costs: tuple[float, float], runs: Sequence[SuiteRun]) -> list[str]:
+    """The table; the floor uses the mean of the bare cost measured before and after the suite's runs (a shared
+    machine's load moves it, and the runs lie between the two)."""
     serial = next((run.seconds for run in runs if run.workers == 0), None)
+    bare = sum(bare_costs) / 2
     lines = [
-        f"bare per-request cost at {latency_ms:g} ms: {bare * 1000:.2f} ms (1 KB PUT+GET, one signed session)",
+        f"bare per-request cost at {latency_ms:g} ms: {bare * 1000:.2f} ms (1 KB PUT+GET, one signed session; "
+        f"{bare_costs[0] * 1000:.2f} ms before the suite's runs, {bare_costs[1] * 1000:.2f} ms after)",
         "| latency ms | workers | budget | requests | wall s | requests/s | x faster than -n 0 | wall / floor "
         "| suite CPU s |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -184,30 +142,6 @@ def render(latency_ms: float, budget: str, bare: float, runs: Sequence[SuiteRun]
             f"{run.requests / run.seconds:.0f} | {speedup} | {run.seconds / floor:.2f} | {run.cpu:.1f} |"
         )
     return lines
-
-
-def throughput_lines(seconds: float) -> list[str]:
-    with reference_process() as url:
-        ours = _measured(url, seconds)
-    if isinstance(ours, str):
-        return [f"reference server: not measured: {ours}"]
-    line = f"reference server: {ours:.0f} ops/s (4 threads, 1 KB PUT+GET, V1, {seconds:g}s)"
-    start_moto, reason = moto_or_reason()
-    if start_moto is None:
-        return [line, f"moto_server: not measured: {reason}"]
-    with start_moto({BUCKET: False}) as url:
-        theirs = _measured(url, seconds)
-    if isinstance(theirs, str):
-        return [line, f"moto_server: not measured: {theirs}"]
-    return [line, f"moto_server: {theirs:.0f} ops/s; reference / moto = {ours / theirs:.2f}x"]
-
-
-def _measured(url: str, seconds: float) -> float | str:
-    """Operations per second, or in one line why the loop stopped (moto_server has answered 500 under load)."""
-    try:
-        return throughput(url, seconds)
-    except requests.RequestException as exc:
-        return f"a request failed ({str(exc)[:160]})"
 
 
 def _workers(text: str) -> list[int]:
@@ -232,10 +166,11 @@ def bench_main(argv: Sequence[str]) -> int:
     with reference_server(args.latency_ms) as server, tempfile.TemporaryDirectory(prefix="oss-bench-pyc-") as pyc:
         env = suite_environment(pyc)
         warm_up(env)
-        bare = bare_cost_apart(server.url)
+        before = bare_cost_apart(server.url)
         runs = [run_suite(server.url, n, args.budget, lambda: server.requests_served, env) for n in args.workers]
-    lines = render(args.latency_ms, args.budget, bare, runs)
+        after = bare_cost_apart(server.url)
+    lines = render(args.latency_ms, args.budget, (before, after), runs)
     if args.throughput_seconds > 0:
-        lines += throughput_lines(args.throughput_seconds)
+        lines += throughput_lines(args.throughput_seconds, BUCKET, CREDENTIALS)
     print("\n".join(lines))
     return 0 if all(run.exit_status == 0 for run in runs) else 1

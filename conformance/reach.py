@@ -7,7 +7,8 @@ exactly as it ran without it (the runs are derandomized), so its verdict is its 
 last, only where it would change something (`if <it would matter> and ctx.quirks.has(...)`), and a rewrite row
 counts only where it would alter the request, error or reply: the fewer tests a quirk reaches, the fewer a full
 table re-runs for it. What one test leaves
-behind for another cannot carry a quirk across: shared proofs are re-made for every test while recording, and a
+behind for another cannot carry a quirk across: shared proofs are re-made for every test while recording, the
+quirks reached in making a setup several tests share (conformance/suite/shared.py) count for each of them, and a
 quirk reached while a session- or module-wide fixture was set up is marked `everywhere` (its run is the whole
 suite). `tests/test_mutation_score.py` compares rows of both ways.
 

@@ -69,6 +69,13 @@ def _moto_command() -> list[str]:
 @contextmanager
 def moto_server(buckets: dict[str, bool]) -> Iterator[str]:
     """A moto server on a free loopback port with `buckets` created (True: versioning enabled)."""
+    with moto_process(buckets) as (url, _):
+        yield url
+
+
+@contextmanager
+def moto_process(buckets: dict[str, bool]) -> Iterator[tuple[str, subprocess.Popen]]:
+    """moto_server as `moto_server` starts it, with its process (the benchmark reads the process's CPU time)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
@@ -88,7 +95,7 @@ def moto_server(buckets: dict[str, bool]) -> Iterator[str]:
             requests.put(f"{url}/{bucket}", timeout=10).raise_for_status()
             if versioned:
                 requests.put(f"{url}/{bucket}?versioning", data=VERSIONING_ON, timeout=10).raise_for_status()
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=10)

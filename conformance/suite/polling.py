@@ -1,9 +1,9 @@
-"""Polling a read until it shows something done (a restore completing), for at most a given number of seconds."""
+"""Polling reads until they show something done (a restore completing), for at most a given number of seconds."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from conformance.client import Reply
 
@@ -15,18 +15,29 @@ STEADY_SECONDS = 2.0
 BACKOFF = 1.5
 LONGEST_INTERVAL = 2.0
 
+Read = Callable[[], Reply]
+Done = Callable[[Reply], bool]
 
-def poll(read: Callable[[], Reply], done: Callable[[Reply], bool], seconds: float) -> tuple[Reply, bool]:
+
+def poll(read: Read, done: Done, seconds: float) -> tuple[Reply, bool]:
     """The last reply of `read`, and whether `done` held for it before `seconds` ran out."""
+    return poll_each({"": (read, done)}, seconds)[""]
+
+
+def poll_each(reads: Mapping[str, tuple[Read, Done]], seconds: float) -> dict[str, tuple[Reply, bool]]:
+    """`poll` for several reads in one loop, so that things done in parallel (restores) cost one wait: per name,
+    the last reply and whether it was done in time."""
     started = time.monotonic()
     interval = FIRST_INTERVAL
+    last: dict[str, tuple[Reply, bool]] = {}
     while True:
-        reply = read()
-        if done(reply):
-            return reply, True
+        for name, (read, done) in reads.items():
+            if not last.get(name, (None, False))[1]:
+                reply = read()
+                last[name] = (reply, done(reply))
         waited = time.monotonic() - started
-        if waited > seconds:
-            return reply, False
+        if all(finished for _, finished in last.values()) or waited > seconds:
+            return last
         time.sleep(interval)  # waiting for the server, not asserting on time
         if waited > STEADY_SECONDS:
             interval = min(interval * BACKOFF, LONGEST_INTERVAL)

@@ -22,6 +22,7 @@ from conformance.checks import (
     require_equal,
 )
 from conformance.suite import preconditions as pre
+from conformance.suite import shared
 
 METHODS = ["GET", "HEAD"]
 # HTTP dates have one-second resolution: this gap makes link and target times differ.
@@ -34,17 +35,10 @@ GET_SYMLINK_HEADERS = "symlink.get.response-headers"  # GetSymlink gives the lin
 ORDERS = ("target", "link")  # which of link and target is written first
 
 
-@pytest.fixture(scope="module")
-def apart() -> dict[str, tuple[str, str] | Blocked]:
-    """`first` -> a (link, target) pair made a second apart, shared by the tests that only read it: both orders
-    around one wait per worker instead of one wait per test."""
-    return {}
-
-
-def link_and_target_apart(oss, new_key, apart: dict, first: str) -> tuple[str, str]:
-    if not apart:
-        apart.update(make_pairs_apart(oss, new_key))
-    made = apart[first]
+def link_and_target_apart(oss, new_key, first: str) -> tuple[str, str]:
+    """A (link, target) pair made a second apart, `first` written first; shared by the tests that only read it:
+    both orders around one wait per worker instead of one wait per test."""
+    made = shared.once("link-and-target-apart", lambda: make_pairs_apart(oss, new_key), oss.transcript)[first]
     if isinstance(made, Blocked):
         raise made  # this order's precondition failed; the other order's tests are not held up by it
     return made
@@ -141,8 +135,8 @@ def test_length_etag_md5_from_target(oss, new_key, rule, links_work, method):
 @pytest.mark.rule("symlink.read.last-modified-max")
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("first", ["target", "link"])
-def test_last_modified_is_the_later(oss, new_key, rule, reads_through, apart, method, first):
-    link, target = link_and_target_apart(oss, new_key, apart, first)
+def test_last_modified_is_the_later(oss, new_key, rule, reads_through, method, first):
+    link, target = link_and_target_apart(oss, new_key, first)
     later = max(link_times(oss, link, target))
     got = expect(oss.request(method, link), rule)
     expect_equal(
@@ -238,8 +232,8 @@ TIME_CASES = [
 @pytest.mark.rule("symlink.read.time-conditionals")
 @pytest.mark.parametrize("first", ["target", "link"])
 @pytest.mark.parametrize(("header", "which", "status"), TIME_CASES)
-def test_time_conditionals(oss, new_key, rule, reads_through, apart, first, header, which, status):
-    link, target = link_and_target_apart(oss, new_key, apart, first)
+def test_time_conditionals(oss, new_key, rule, reads_through, first, header, which, status):
+    link, target = link_and_target_apart(oss, new_key, first)
     times = sorted(link_times(oss, link, target))
     when = times[0] if which == "earlier" else times[1]
     got = oss.get_object(link, {header: format_datetime(when, usegmt=True)})

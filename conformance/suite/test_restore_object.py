@@ -8,20 +8,22 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from conformance.checks import Blocked, expect, expect_equal, expect_header, fail, require, require_equal
+from conformance.checks import Blocked, expect, expect_equal, expect_header, fail, require
 from conformance.suite import preconditions as pre
-from conformance.suite.polling import poll
+from conformance.suite.restoring import (
+    AGAIN,
+    FIRST_202,
+    HEADER,
+    restore,
+    restored,
+    restoring,
+    shows_done,
+    stored_in,
+)
 
-DATA = b"cold data"
-FIRST_202 = "object.restore.first-202"  # RestoreObject starts a restore: 202
 HEADER_DONE = "object.restore.header-done"  # HEAD shows when the restore has completed
-CLASS_STORED = "object.put.storage-class"  # PutObject stores x-oss-storage-class
 ONGOING = 'ongoing-request="true"'
 DONE = re.compile(r'^ongoing-request="false", expiry-date="([^"]+)"$')
-
-
-def restore(oss, key: str, body: bytes = b""):
-    return oss.request("POST", key, query=[("restore", None)], data=body)
 
 
 def restore_body(days: int | str | None = None, tier: str | None = None) -> bytes:
@@ -29,31 +31,6 @@ def restore_body(days: int | str | None = None, tier: str | None = None) -> byte
         f"<JobParameters><Tier>{tier}</Tier></JobParameters>" if tier is not None else ""
     )
     return f"<RestoreRequest>{parts}</RestoreRequest>".encode()
-
-
-def stored_in(oss, new_key, storage_class: str = "Archive") -> str:
-    """A new object of `storage_class`, proven so by HeadObject."""
-    key = new_key(storage_class.lower())
-    pre.put(oss, key, DATA, {"x-oss-storage-class": storage_class})
-    head = pre.head(oss, key)
-    require_equal(CLASS_STORED, head, "x-oss-storage-class", head.header("x-oss-storage-class"), storage_class)
-    return key
-
-
-def restoring(oss, new_key) -> str:
-    key = stored_in(oss, new_key)
-    require(restore(oss, key), FIRST_202, status=202)
-    return key
-
-
-def wait_restored(oss, key: str, seconds: float):
-    """HEAD until x-oss-restore says the restore is done; the HEAD reply, or None after `seconds`."""
-    head, done = poll(
-        lambda: pre.head(oss, key),
-        lambda h: (h.header("x-oss-restore") or "").startswith('ongoing-request="false"'),
-        seconds,
-    )
-    return head if done else None
 
 
 @pytest.mark.rule("object.restore.first-202")
@@ -68,10 +45,11 @@ def test_restore_in_progress(oss, new_key, rule):
 
 @pytest.mark.rule("object.restore.restored-200")
 def test_restore_of_restored(oss, new_key, rule, restore_wait):
-    key = restoring(oss, new_key)
-    if wait_restored(oss, key, restore_wait) is None:
-        raise Blocked(HEADER_DONE, f"HEAD {key}: the restore did not complete within {restore_wait:g} s")
-    expect(restore(oss, key), rule)
+    made = restored(oss, new_key, restore_wait, AGAIN)
+    head = require(made.reply, pre.HEAD_OBJECT)
+    if not shows_done(head):
+        raise Blocked(HEADER_DONE, f"HEAD {made.key}: the restore did not complete within {restore_wait:g} s")
+    expect(restore(oss, made.key), rule)
 
 
 @pytest.mark.rule("object.restore.not-archive")
@@ -98,10 +76,10 @@ def test_header_ongoing(oss, new_key, rule):
 
 @pytest.mark.rule("object.restore.header-done")
 def test_header_done(oss, new_key, rule, restore_wait):
-    key = restoring(oss, new_key)
-    head = wait_restored(oss, key, restore_wait)
-    if head is None:
-        fail(rule, None, f'HEAD {key}: x-oss-restore never said ongoing-request="false" in {restore_wait:g} s')
+    made = restored(oss, new_key, restore_wait, HEADER)
+    head = require(made.reply, pre.HEAD_OBJECT)
+    if not shows_done(head):
+        fail(rule, head, f'HEAD {made.key}: x-oss-restore never said ongoing-request="false" in {restore_wait:g} s')
     value = expect_header(head, rule, "x-oss-restore")
     match = DONE.match(value)
     if match is None:
