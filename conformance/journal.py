@@ -79,10 +79,15 @@ def pending(path: Path) -> list[tuple[str, str]]:
 
 
 def _lines(file: Path) -> list[str]:
+    """The file's lines, each ending in "\n" but a last one cut short. Split on "\n" alone: json.dumps with
+    ensure_ascii=False leaves U+0085, U+2028 and U+2029 raw in a key, and str.splitlines ends lines there."""
     try:
-        return file.read_text(encoding="utf-8").splitlines(keepends=True)
+        with open(file, encoding="utf-8", newline="") as handle:
+            text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise JournalError(f"{file}: cannot read the journal ({exc})") from None
+    *whole, last = text.split("\n")
+    return [line + "\n" for line in whole] + ([last] if last else [])
 
 
 def remove(path: Path) -> None:

@@ -98,3 +98,22 @@ def test_sweep_by_age_deletes_only_old_runs_under_the_prefix(server):
     assert result.returncode == 0, result.stdout + result.stderr
     assert store.current("b", old) is None
     assert all(store.current("b", k) for k in (new, "precious/k", "oss-conformance/not-a-run/k"))
+
+
+# Characters str.splitlines() ends a line at, but json.dumps(ensure_ascii=False) writes raw (the others it
+# escapes): a generated key holding one made the journal unreadable, and a SIGTERM run then reported one key left.
+LINE_ENDS_IN_KEYS = ["\x85", "\u2028", "\u2029", "\x1c", "\r\n", "\v\f"]
+
+
+@pytest.mark.parametrize("end", LINE_ENDS_IN_KEYS, ids=[f"U+{ord(c[0]):04X}" for c in LINE_ENDS_IN_KEYS])
+def test_journal_reads_keys_holding_line_ends(tmp_path, end):
+    from conformance import journal
+
+    log = journal.Journal(tmp_path / "gw0.jsonl")
+    kept, deleted = f"run/gw0/a{end}b", f"run/gw0/c{end}"
+    for op, key in (("put", kept), ("put", deleted), ("del", deleted)):
+        log(op, "b", key)
+    log.close()
+    with open(tmp_path / "gw0.jsonl", "a", encoding="utf-8") as cut:  # a last line cut short by SIGKILL
+        cut.write('{"op": "put", "bucket": "b", "key": "run/gw0/never-sent')
+    assert journal.pending(tmp_path) == [("b", kept)]
