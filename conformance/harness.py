@@ -27,6 +27,7 @@ from .client import (
     Transcript,
     WrittenKeys,
 )
+from .client.listings import ListingUnreadable, listed
 from .client.xml import xml_elements
 from .profile import Profile
 
@@ -227,9 +228,9 @@ class Harness:
             self._no_answer(report)
             return set()
         report.failures_in_a_row = 0
-        listed = xml_elements(reply.body, "Deleted") if reply.status == 200 else []
-        keys = {e.findtext("Key") for e in listed}
-        versions = {(e.findtext("Key"), e.findtext("VersionId")) for e in listed}
+        confirmed = xml_elements(reply.body, "Deleted") if reply.status == 200 else []
+        keys = {e.findtext("Key") for e in confirmed}
+        versions = {(e.findtext("Key"), e.findtext("VersionId")) for e in confirmed}
         deleted = {(key, v) for key, v in chunk if ((key, v) in versions if v else key in keys)}
         report.deleted += len(deleted)
         return deleted
@@ -276,41 +277,33 @@ class Harness:
 
     def _abort_uploads(self, client: OssClient, report: CleanupReport) -> None:
         """Multipart uploads left in progress hold no key but do hold parts: abort them (best effort)."""
-        query = [("uploads", None), ("prefix", self.namespace.root), ("max-uploads", "1000")]
-        for element in self._list(client, query, ("Upload",), report):
-            key, upload_id = element.findtext("Key"), element.findtext("UploadId")
-            if key and upload_id and self.namespace.owns(key):
+        for key, upload_id in self._list(client, "uploads", report):
+            if upload_id:
                 try:
                     client.abort_multipart(key, upload_id)
                 except NoUsableAnswer:
                     self._no_answer(report)
 
     def _listed_keys(self, client: OssClient, report: CleanupReport) -> set[str]:
-        found: set[str] = set()
-        for element in self._list(client, [("prefix", self.namespace.root)], ("Contents",), report):
-            key = element.findtext("Key")
-            if key and self.namespace.owns(key):
-                found.add(key)
-        return found
+        return {key for key, _ in self._list(client, "keys", report)}
 
     def _listed_versions(self, client: OssClient, report: CleanupReport) -> list[tuple[str, str | None]]:
-        found: list[tuple[str, str | None]] = []
-        query = [("versions", None), ("prefix", self.namespace.root)]
-        for element in self._list(client, query, ("Version", "DeleteMarker"), report):
-            key, version = element.findtext("Key"), element.findtext("VersionId")
-            if key and version and version != "null" and self.namespace.owns(key):
-                found.append((key, version))
-        return found
+        return [(key, version) for key, version in self._list(client, "versions", report) if version]
 
-    def _list(self, client: OssClient, query: list, tags: tuple[str, ...], report: CleanupReport) -> list:
+    def _list(self, client: OssClient, kind: str, report: CleanupReport) -> list[tuple[str, str | None]]:
+        """The entries of this worker's namespace a listing shows (listings.KINDS); a listing the server refuses,
+        or that does not parse, only means the best-effort sweep finds nothing more."""
+        found: list[tuple[str, str | None]] = []
         try:
-            reply = client.request("GET", None, query=[*query, ("max-keys", "1000")])
+            for key, second in listed(client, self.namespace.root, kind):
+                report.failures_in_a_row = 0
+                if self.namespace.owns(key):
+                    found.append((key, second))
+        except ListingUnreadable:
+            report.failures_in_a_row = 0
         except NoUsableAnswer:
             self._no_answer(report)
-            return []
-        report.failures_in_a_row = 0
-        # a listing that does not parse only means the best-effort sweep finds nothing
-        return [e for tag in tags for e in xml_elements(reply.body, tag)] if reply.status == 200 else []
+        return found
 
 
 def _capability(purpose: str) -> str:

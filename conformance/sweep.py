@@ -22,8 +22,8 @@ from conformance.usage import Parser
 
 from . import journal
 from .client import Namespace, NoUsableAnswer, OssClient
+from .client.listings import ListingUnreadable, listed
 from .client.namespace import RUN_ID_PATTERN
-from .client.xml import child_text, elements, parse
 from .harness import Harness
 from .profile import Profile, ProfileError, load
 
@@ -57,32 +57,13 @@ def parse_age(text: str) -> dt.timedelta:
 
 
 def _listing(client: OssClient, prefix: str, versions: bool) -> Iterator[tuple[str, str | None]]:
-    """(key, version id or None) under `prefix`, following pagination."""
-    marker: list[tuple[str, str]] = []
-    while True:
-        query = [("versions", None)] if versions else []
-        reply = client.request("GET", None, query=[*query, ("prefix", prefix), ("max-keys", "1000"), *marker])
-        if reply.status != 200:
-            if versions:
-                return  # no versioning here: the plain listing covers it
-            raise NoUsableAnswer(f"listing {client.bucket} answered {reply.status} {reply.code or ''}".strip())
-        root, why = parse(reply.body)
-        if root is None:
-            raise NoUsableAnswer(f"listing {client.bucket} answered a body that is {why}")
-        for element in (
-            elements(root, "Version") + elements(root, "DeleteMarker") if versions else elements(root, "Contents")
-        ):
-            version = child_text(element, "VersionId") if versions else None
-            yield child_text(element, "Key") or "", None if version in (None, "null") else version
-        if (child_text(root, "IsTruncated") or "").lower() != "true":
-            return
-        if versions:
-            marker = [
-                ("key-marker", child_text(root, "NextKeyMarker") or ""),
-                ("version-id-marker", child_text(root, "NextVersionIdMarker") or ""),
-            ]
-        else:
-            marker = [("marker", child_text(root, "NextMarker") or "")]
+    """(key, version id or None) under `prefix`, every page."""
+    try:
+        yield from listed(client, prefix, "versions" if versions else "keys")
+    except ListingUnreadable as exc:
+        if versions and exc.status != 200:
+            return  # no versioning here: the plain listing covers it
+        raise
 
 
 def targets(client: OssClient, prefix: str, older_than: dt.timedelta) -> list[tuple[str, str | None]]:

@@ -88,7 +88,9 @@ def test_sweep_by_age_deletes_only_old_runs_under_the_prefix(server):
         "oss-conformance/20200101T000000Z-abcdef/gw0/k",
         f"oss-conformance/{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-abcdef/main/k",
     )
-    for key in (old, new, "precious/k", "oss-conformance/not-a-run/k"):
+    # a raw listing holding the form feed does not parse; encoded, '+' and '%41' must come back as themselves
+    old_odd = "oss-conformance/20200101T000000Z-abcdef/gw0/form\x0cfeed a+b%41"
+    for key in (old, old_odd, new, "precious/k", "oss-conformance/not-a-run/k"):
         store.write("b", ObjectVersion(key))
     env = {**os.environ, **CREDENTIALS}
     sweep = [sys.executable, "-m", "conformance.cli", "sweep", "--endpoint", server.url, "--bucket", "b"]
@@ -96,7 +98,7 @@ def test_sweep_by_age_deletes_only_old_runs_under_the_prefix(server):
     assert dry.returncode == 0 and f"would delete b/{old}" in dry.stdout and store.current("b", old)
     result = subprocess.run(sweep, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert store.current("b", old) is None
+    assert store.current("b", old) is None and store.current("b", old_odd) is None
     assert all(store.current("b", k) for k in (new, "precious/k", "oss-conformance/not-a-run/k"))
 
 
