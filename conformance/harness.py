@@ -28,7 +28,7 @@ from .client import (
     WrittenKeys,
 )
 from .client.listings import ListingUnreadable, listed
-from .client.xml import xml_elements
+from .client.session import confirmed_deleted
 from .profile import Profile
 
 BUCKET_PURPOSES = ("plain", "versioned", "worm")
@@ -193,9 +193,7 @@ class Harness:
         return [(c, key, None) for c in clients for key in sorted(self._written_in(c.bucket))]
 
     def _delete_written(self, client: OssClient, report: CleanupReport, cutoff: float) -> None:
-        keys = [(key, None) for key in sorted(self._written_in(client.bucket))]
-        for key, _ in self._delete_batches(client, keys, report, cutoff):
-            self.written.add(client.bucket, key)  # delete_multiple forgot every key of a 200
+        self._delete_batches(client, [(key, None) for key in sorted(self._written_in(client.bucket))], report, cutoff)
 
     def _delete_batches(
         self, client: OssClient, targets: list[tuple[str, str | None]], report: CleanupReport, cutoff: float
@@ -228,10 +226,7 @@ class Harness:
             self._no_answer(report)
             return set()
         report.failures_in_a_row = 0
-        confirmed = xml_elements(reply.body, "Deleted") if reply.status == 200 else []
-        keys = {e.findtext("Key") for e in confirmed}
-        versions = {(e.findtext("Key"), e.findtext("VersionId")) for e in confirmed}
-        deleted = {(key, v) for key, v in chunk if ((key, v) in versions if v else key in keys)}
+        deleted = confirmed_deleted(reply, chunk)
         report.deleted += len(deleted)
         return deleted
 

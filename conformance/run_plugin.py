@@ -400,6 +400,7 @@ def _sweep_after_workers(config: pytest.Config, state: RunState) -> None:
             "line": f"{harness.namespace.root}: controller: {report.summary()}",
             "left": len(report.left),
             "details": report.left[:5],
+            "retained": report.retained,
             "worker": "controller",
         }
     )
@@ -411,6 +412,7 @@ def _cleanup_entry(harness: Harness) -> dict:
         "line": f"{harness.namespace.root}: {report.summary()}",
         "left": len(report.left),
         "details": report.left[:5],
+        "retained": report.retained,
     }
 
 
@@ -450,10 +452,21 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         terminalreporter.write_line(f"run {run_id}: 0 keys left behind in total (every delete confirmed)")
         journal.remove(journal_dir)
     else:
-        terminalreporter.write_line(f"run {run_id}: {len(pending)} keys left behind in total under {root}")
-        terminalreporter.write_line(f"  remove them later with: {sweep_command(profile, journal_dir)}")
+        _pending_lines(terminalreporter, run_id, pending, entries, f"{root}; remove them later with:")
+        terminalreporter.write_line(f"  {sweep_command(profile, journal_dir)}")
     if stop:
         terminalreporter.write_line(stop[1])
+
+
+def _pending_lines(terminalreporter, run_id: str, pending: list, entries: list, where: str) -> None:
+    """The total of a run whose journal still names keys: those a WORM retention policy holds (a cleanup said so)
+    are told apart, since they are left by design and only a sweep after the retention period removes them."""
+    retained = {where for entry in entries for where in entry.get("retained", [])}
+    held = sum(f"{bucket}/{key}" in retained for bucket, key in pending)
+    line = f"run {run_id}: {len(pending) - held} keys left behind in total"
+    if held:
+        line += f" (+{held} held by a WORM retention policy until it expires)"
+    terminalreporter.write_line(f"{line} under {where}")
 
 
 def _pending(journal_dir: Path | None) -> list:

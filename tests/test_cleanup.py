@@ -102,3 +102,21 @@ def test_an_ephemeral_embedded_server_is_not_cleaned_and_says_so():
         assert remote.cleanup().deleted == len(KEYS)
     finally:
         harness.finish()
+
+
+def test_a_batch_forgets_only_the_keys_its_reply_confirms(harness, monkeypatch):
+    """What a run wrote stays written (and its journal says so, for `sweep --journal` after a SIGKILL) until a
+    reply names it deleted: not on a quiet reply, which names only failures, nor on a 200 that names other keys."""
+    client = harness.client()
+    keys = [harness.namespace.key(suffix) for suffix in ("a", "b c+d", "e")]
+    for key in keys:
+        assert client.put_object(key, b"x").status == 200
+    assert client.delete_multiple(keys[:1], quiet=True).status == 200
+    assert harness._written_in(client.bucket) == set(keys)
+    real = OssClient.delete_multiple
+    monkeypatch.setattr(OssClient, "delete_multiple", lambda self, ks, **kw: real(self, [k + "-other" for k in ks]))
+    assert client.delete_multiple(keys[1:2]).status == 200
+    assert harness._written_in(client.bucket) == set(keys)
+    monkeypatch.undo()
+    assert client.delete_multiple(keys[1:], **{"encoding-type": "url"}).status == 200  # names come back encoded
+    assert harness._written_in(client.bucket) == {keys[0]}

@@ -4,6 +4,7 @@ xdist worker; after SIGKILL, `oss-conformance sweep --journal` removes exactly t
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -61,6 +62,16 @@ def test_sigterm_to_the_process_group_cleans_up(server, tmp_path):
     assert keys_under_prefix(server) == [], output[-3000:]
     assert "0 keys left behind in total" in output, output[-3000:]
     assert "Traceback" not in output
+
+
+def test_keys_held_by_worm_are_told_apart_in_the_total(server, tmp_path):
+    """The WORM test leaves one key its retention policy holds: cleanup says so, the total says so too (not "1
+    left behind"), and the journal stays, for a sweep once the retention period is over."""
+    process = start_run(server, tmp_path, "-n", "0", "-k", "worm")
+    output = process.communicate(timeout=120)[0].decode("utf-8", "replace")
+    assert process.returncode == 0, output[-3000:]
+    assert re.search(r"0 keys left behind in total \(\+1 held by a WORM retention policy until it expires\)", output)
+    assert list(tmp_path.iterdir()), "the journal of the held key was removed"
 
 
 def test_sigkill_then_sweep_by_journal_leaves_nothing(server, tmp_path):

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from .session import NoUsableAnswer, OssClient, Reply
-from .xml import child_text, elements, parse
+from .xml import child_text, elements, parse, url_decoder
 
 ENCODED = [("encoding-type", "url")]
 
@@ -65,7 +64,7 @@ def listed(client: OssClient, prefix: str, kind: str) -> Iterator[tuple[str, str
             encoding = []  # refused encoding-type=url: ask for raw keys (unreadable only if some hold controls)
             continue
         root = _root(client, reply)
-        decode = _decoder(root)
+        decode = url_decoder(root)
         for element in (entry for tag in of.tags for entry in elements(root, tag)):
             second = child_text(element, of.second) if of.second else None
             yield decode(child_text(element, "Key") or ""), None if second in (None, "null") else second
@@ -89,8 +88,3 @@ def _root(client: OssClient, reply: Reply) -> Element:
     if root is None:
         raise ListingUnreadable(f"listing {client.bucket} answered a body that is {why}", reply.status)
     return root
-
-
-def _decoder(root: Element) -> Callable[[str], str]:
-    """Percent-decoding (a space is %20, a plus %2B) where the reply says EncodingType url, else the text as is."""
-    return unquote if (child_text(root, "EncodingType") or "").lower() == "url" else str

@@ -27,6 +27,7 @@ from .errors import OssError, parse_error
 from .namespace import Namespace
 from .transcript import Exchange, Transcript
 from .transport import tls_reason
+from .xml import child_text, elements, parse, url_decoder
 
 WRITE_METHODS = ("PUT", "POST")
 
@@ -118,6 +119,19 @@ class WrittenKeys:
     def snapshot(self) -> list[tuple[str, str]]:
         with self.lock:
             return sorted(self.keys | self.inflight)
+
+
+def confirmed_deleted(reply: Reply, objects: list[tuple[str, str | None]]) -> set[tuple[str, str | None]]:
+    """The (key, version id or None) of `objects` a DeleteMultipleObjects reply lists under Deleted. A quiet reply
+    lists only failures, so it confirms nothing: its keys stay written, and cleanup deletes them again (a delete
+    of a missing key costs one 204) rather than trust a 200 that may have removed nothing."""
+    root, _ = parse(reply.body) if reply.status == 200 else (None, "")
+    if root is None:
+        return set()
+    decode = url_decoder(root)
+    listed = {(decode(child_text(e, "Key") or ""), child_text(e, "VersionId")) for e in elements(root, "Deleted")}
+    keys = {key for key, _ in listed}
+    return {(key, v) for key, v in objects if ((key, v) in listed if v else key in keys)}
 
 
 def _as_pairs(query: Mapping[str, str | None] | Iterable[tuple[str, str | None]] | None) -> QueryPairs:
@@ -361,10 +375,9 @@ class OssClient:
         body = delete_body(objects, quiet)
         sent = {"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode(), **(headers or {})}
         reply = self.request("POST", None, query=[("delete", None), *params.items()], data=body, headers=sent)
-        if reply.status == 200:
-            for key, version_id in objects:
-                if version_id is None:  # deleting one version leaves the key written
-                    self.written.discard(self.bucket, key)
+        for key, version_id in confirmed_deleted(reply, objects):
+            if version_id is None:  # deleting one version leaves the key written
+                self.written.discard(self.bucket, key)
         return reply
 
     # ------------------------------------------------------------ multipart upload

@@ -5,6 +5,8 @@ The one place that parses reply bodies as XML for the client, the suite, the har
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import ElementTree
@@ -39,3 +41,9 @@ def child_text(element: Element, tag: str) -> str | None:
 def xml_elements(body: bytes, tag: str) -> list[Element]:
     """Elements named `tag` anywhere in an XML body; none when the body is not XML (the caller judges that)."""
     return elements(parse(body)[0], tag)
+
+
+def url_decoder(root: Element) -> Callable[[str], str]:
+    """How to read the names in a reply asked with encoding-type=url: percent-decoding (a space is %20, a plus
+    %2B, as oss2 reads them) where the reply says EncodingType url; the text as it is where it does not."""
+    return unquote if (child_text(root, "EncodingType") or "").lower() == "url" else str
