@@ -76,7 +76,7 @@ class Harness:
         self.profile = profile
         self.ephemeral = ephemeral  # an embedded server that ends with this process: nothing to clean up
         self.namespace = Namespace(profile.key_prefix, run_id, worker_id)
-        name = f"{worker_id or 'controller'}.jsonl"
+        name = f"{worker_id}.jsonl" if worker_id else journal.CONTROLLER_FILE
         self.journal = journal.Journal(journal_dir / name) if journal_dir else None
         self.written = WrittenKeys(journal=self.journal)
         self.cutoff: float | None = None  # time.monotonic() after which no request starts (test/run deadline)

@@ -17,6 +17,7 @@ from pathlib import Path
 from .user_cache import user_cache
 
 ENV_DIR = "OSS_CONFORMANCE_JOURNAL_DIR"
+CONTROLLER_FILE = "controller.jsonl"  # the xdist controller's (or a sweep's) own harness writes here
 
 
 def base_dir(given: str | None = None) -> Path:
@@ -59,7 +60,8 @@ class JournalError(ValueError):
 
 def pending(path: Path) -> list[tuple[str, str]]:
     """(bucket, key) written and not confirmed deleted, from one journal file or a run's directory."""
-    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    # the controller's file last: it deletes what workers left, after they ended (its name sorts before theirs)
+    files = sorted(path.glob("*.jsonl"), key=lambda f: (f.name == CONTROLLER_FILE, f.name)) if path.is_dir() else [path]
     live: dict[tuple[str, str], None] = {}
     for file in files:
         for number, line in enumerate(_lines(file), 1):

@@ -130,3 +130,18 @@ def test_journal_reads_keys_holding_line_ends(tmp_path, end):
     with open(tmp_path / "gw0.jsonl", "a", encoding="utf-8") as cut:  # a last line cut short by SIGKILL
         cut.write('{"op": "put", "bucket": "b", "key": "run/gw0/never-sent')
     assert journal.pending(tmp_path) == [("b", kept)]
+
+
+def test_journal_counts_the_controllers_deletes_after_the_workers_writes(tmp_path):
+    """A worker interrupted before its cleanup leaves its writes to the xdist controller, which deletes them and
+    journals that in its own file. Read in name order, "controller" came before "gw1" and its deletes were undone
+    by the writes they followed (a run reported 3 keys left behind with none left)."""
+    from conformance import journal
+
+    worker, controller = journal.Journal(tmp_path / "gw1.jsonl"), journal.Journal(tmp_path / journal.CONTROLLER_FILE)
+    for key in ("run/gw1/a", "run/gw1/b"):
+        worker("put", "b", key)
+    controller("del", "b", "run/gw1/a")
+    worker.close()
+    controller.close()
+    assert journal.pending(tmp_path) == [("b", "run/gw1/b")]
