@@ -167,7 +167,7 @@ class Child:
         tests: Sequence[str] | None = None,
         reach_file: Path | None = None,
     ) -> None:
-        self.run = QuirkRun(quirk, fast=fast and quirk is not None)
+        self.run = QuirkRun(quirk, fast=fast)
         self.scratch = tempfile.TemporaryDirectory(prefix="oss-mutant-")
         self.results = Path(self.scratch.name) / "results.json"
         self.output = Path(self.scratch.name) / "output.txt"

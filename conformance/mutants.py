@@ -56,6 +56,9 @@ class QuirkRun:
     problem: str = ""  # a run that produced no results (timeout, crash, usage error)
     fast: bool = False  # stopped at its first failure
 
+    def __post_init__(self) -> None:
+        self.fast = self.fast and self.quirk is not None  # the clean run is whole: it must show zero failures
+
     @property
     def key(self) -> tuple[str | None, bool]:
         return self.quirk, self.fast
@@ -156,7 +159,7 @@ def finish_run(run: QuirkRun, results: Path, exit_status: int | None, output: st
 
 def run_one(quirk: str | None, fast: bool, timeout: float, hypothesis_profile: str = "ci") -> QuirkRun:
     """The slow way: a fresh `python -m pytest` in a scratch directory, bounded by `timeout`."""
-    run = QuirkRun(quirk, fast=fast and quirk is not None)
+    run = QuirkRun(quirk, fast=fast)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="oss-mutant-") as scratch:
         results = Path(scratch) / "results.json"
