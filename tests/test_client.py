@@ -186,3 +186,20 @@ def test_falsifying_example_as_plain_values():
         "replay: pytest --pyargs conformance.suite.test_a::test_m (with the same options: Hypothesis tries the "
         "failing example first, from its database in ./.hypothesis)",
     ]
+
+
+def test_read_headers_note_every_way_a_header_is_read(monkeypatch):
+    """While reach is recorded, a reply's headers note what a test reads: a header-only quirk counts only where one
+    of its headers was read, so a read that went unnoted would drop a test from its quirk's mutation run."""
+    from conformance.client import session
+
+    monkeypatch.setattr(session, "HEADER_READS", set())
+    headers = session.ReadHeaders({"ETag": '"a"', "x-oss-hash-crc64ecma": "1", "x-oss-request-id": "r"})
+    assert headers["etag"] == '"a"' and headers.get("X-OSS-HASH-CRC64ECMA") == "1" and "x-oss-missing" not in headers
+    assert {"etag", "x-oss-hash-crc64ecma", "x-oss-missing"} == session.HEADER_READS
+    for look_at_all in (list, dict, len, lambda h: h.copy(), lambda h: h == {}, lambda h: list(h.lower_items())):
+        session.HEADER_READS = set()
+        look_at_all(headers)
+        assert "*" in session.HEADER_READS, look_at_all
+    session.HEADER_READS = None
+    assert headers["ETag"] == '"a"'  # not recording: nothing noted, nothing fails

@@ -1573,6 +1573,17 @@ def reached(names: Iterable[str]) -> None:
         REACHED.update(names)
 
 
+# While conformance.reach records: quirks that would have changed only some headers of a reply, with those headers
+# (lowercase). Such a quirk can change a test's verdict only if the test reads one of them; the recording counts it
+# reached where the test did (conformance.client.session.HEADER_READS).
+REACHED_IF_READ: dict[str, set[str]] | None = None
+
+
+def reached_if_read(name: str, headers: Iterable[str]) -> None:
+    if REACHED_IF_READ is not None:
+        REACHED_IF_READ.setdefault(name, set()).update(headers)
+
+
 class Quirks:
     """The active set of quirks; unknown names are refused up front so a typo cannot pass silently."""
 

@@ -174,19 +174,38 @@ def _changes(change: Callable[[Any], None], thing: Any) -> bool:
     return vars(trial) != vars(thing)
 
 
-def _reply_changes(found: ReplyFilter, request: Request | None, reply: Response) -> bool:
-    """Whether a reply filter would alter `reply` (tried on a copy): only then is its quirk reached."""
+ALL = frozenset({"*"})  # a reply filter's change reaches past the headers (status, body)
+
+
+def _reply_changes(found: ReplyFilter, request: Request | None, reply: Response) -> frozenset[str]:
+    """What a reply filter would alter in `reply` (tried on a copy): nothing (empty), the lowercase names of the
+    headers that alone change, or ALL."""
     if not found.applies(request, reply):
-        return False
+        return frozenset()
     trial = dataclasses.replace(reply, headers=dict(reply.headers))
     found.change(trial)
-    return trial != reply
+    if trial == reply:
+        return frozenset()
+    if dataclasses.replace(trial, headers=reply.headers) != reply:
+        return ALL
+    names = trial.headers.keys() | reply.headers.keys()
+    return frozenset(n.lower() for n in names if trial.headers.get(n) != reply.headers.get(n))
+
+
+def _note_reached(request: Request | None, reply: Response) -> None:
+    """A filter that would change only headers is reached where the test reads one of them (conformance.reach)."""
+    for name, found in REPLY_FILTERS.items():
+        changes = _reply_changes(found, request, reply)
+        if changes == ALL:
+            reached([name])
+        elif changes:
+            quirks.reached_if_read(name, changes)
 
 
 def filter_reply(ctx: Context, request: Request | None, reply: Response) -> None:
     """`reply` carries every header it will be sent with (Content-Length too)."""
     if quirks.REACHED is not None:
-        reached(name for name, found in REPLY_FILTERS.items() if _reply_changes(found, request, reply))
+        _note_reached(request, reply)
     for name in ctx.quirks:
         found = REPLY_FILTERS.get(name)
         if found is not None and found.applies(request, reply):

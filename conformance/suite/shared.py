@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from conformance import reach
 from conformance.client import Transcript
 from conformance.server import quirks
 
@@ -44,12 +45,7 @@ def once(name: str, make: Callable[[], T], transcript: Transcript) -> T:
 
 
 def _recording_reach(make: Callable[[], T]) -> tuple[T, frozenset[str]]:
-    """make(), and the quirks it reached on its own (an empty set when reach is not being recorded)."""
-    outer = quirks.REACHED
-    if outer is None:
-        return make(), frozenset()
-    quirks.REACHED = set()
-    try:
-        return make(), frozenset(quirks.REACHED)
-    finally:
-        quirks.REACHED = outer | quirks.REACHED
+    """make(), and the quirks it reached on its own (none when reach is not being recorded)."""
+    with reach.quirks_reached_apart() as reached:
+        value = make()
+    return value, frozenset(reached)
