@@ -89,26 +89,25 @@ class ReadHeaders(CaseInsensitiveDict):
         _read(key.lower())
         return super().__getitem__(key)
 
-    def __iter__(self):
-        _read("*")
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        _read("*")
-        return super().__len__()
-
-    def lower_items(self):
-        _read("*")
-        return super().lower_items()
-
-    def copy(self) -> CaseInsensitiveDict:
-        _read("*")
-        return super().copy()
-
 
 def _read(name: str) -> None:
     if HEADER_READS is not None:
         HEADER_READS.add(name)
+
+
+def _reading_all(name: str) -> Callable:
+    """A method of CaseInsensitiveDict that sees every header (get, `in`, items and the rest go through these)."""
+    inherited = getattr(CaseInsensitiveDict, name)
+
+    def method(self, *args):
+        _read("*")
+        return inherited(self, *args)
+
+    return method
+
+
+for _name in ("__iter__", "__len__", "lower_items", "copy"):
+    setattr(ReadHeaders, _name, _reading_all(_name))
 
 
 @dataclass
