@@ -25,19 +25,20 @@ def poll(read: Read, done: Done, seconds: float) -> tuple[Reply, bool]:
 
 
 def poll_each(reads: Mapping[str, tuple[Read, Done]], seconds: float) -> dict[str, tuple[Reply, bool]]:
-    """`poll` for several reads in one loop, so that things done in parallel (restores) cost one wait: per name,
-    the last reply and whether it was done in time."""
+    """`poll` for things the server does in parallel (restores started together), in one wait: the first until it
+    is done, then each next one, which by then is usually done at its first read. Per name, the last reply and
+    whether it was done before `seconds` ran out (a name reached after that is read once)."""
     started = time.monotonic()
     interval = FIRST_INTERVAL
     last: dict[str, tuple[Reply, bool]] = {}
-    while True:
-        for name, (read, done) in reads.items():
-            if not last.get(name, (None, False))[1]:
-                reply = read()
-                last[name] = (reply, done(reply))
-        waited = time.monotonic() - started
-        if all(finished for _, finished in last.values()) or waited > seconds:
-            return last
-        time.sleep(interval)  # waiting for the server, not asserting on time
-        if waited > STEADY_SECONDS:
-            interval = min(interval * BACKOFF, LONGEST_INTERVAL)
+    for name, (read, done) in reads.items():
+        while True:
+            reply = read()
+            last[name] = (reply, done(reply))
+            waited = time.monotonic() - started
+            if last[name][1] or waited > seconds:
+                break
+            time.sleep(interval)  # waiting for the server, not asserting on time
+            if waited > STEADY_SECONDS:
+                interval = min(interval * BACKOFF, LONGEST_INTERVAL)
+    return last
