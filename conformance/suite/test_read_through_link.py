@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import time
 from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
@@ -12,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.checks import (
-    Blocked,
     expect,
     expect_equal,
     expect_header,
@@ -22,52 +20,10 @@ from conformance.checks import (
     require_equal,
 )
 from conformance.suite import preconditions as pre
-from conformance.suite import shared
+from conformance.suite import ticks
 
 METHODS = ["GET", "HEAD"]
-# HTTP dates have one-second resolution: this gap makes link and target times differ.
-TICK = 1.1
-
-
 GET_SYMLINK_HEADERS = "symlink.get.response-headers"  # GetSymlink gives the link's ETag and Last-Modified
-
-
-ORDERS = ("target", "link")  # which of link and target is written first
-
-
-def link_and_target_apart(oss, new_key, first: str) -> tuple[str, str]:
-    """A (link, target) pair made a second apart, `first` written first; shared by the tests that only read it:
-    both orders around one wait per worker instead of one wait per test."""
-    made = shared.once("link-and-target-apart", lambda: make_pairs_apart(oss, new_key), oss.transcript)[first]
-    if isinstance(made, Blocked):
-        raise made  # this order's precondition failed; the other order's tests are not held up by it
-    return made
-
-
-def make_pairs_apart(oss, new_key) -> dict[str, tuple[str, str] | Blocked]:
-    """A link and its target for each order of ORDERS, the second write of each about a second after the first
-    (one wait for both); a pair whose write was refused is the Blocked that says so."""
-    pairs = {first: (new_key("link"), new_key("target")) for first in ORDERS}
-    made: dict[str, tuple[str, str] | Blocked] = dict(pairs)
-
-    def write(first: str, which: str) -> None:
-        link, target = pairs[first]
-        if isinstance(made[first], Blocked):
-            return
-        try:
-            if which == "target":
-                pre.put(oss, target)
-            else:
-                pre.link(oss, link, target)
-        except Blocked as exc:
-            made[first] = exc
-
-    for first in ORDERS:
-        write(first, first)
-    time.sleep(TICK)
-    for first in ORDERS:
-        write(first, "link" if first == "target" else "target")
-    return made
 
 
 def expect_conditional(reply, rule, status: int):
@@ -134,9 +90,9 @@ def test_length_etag_md5_from_target(oss, new_key, rule, links_work, method):
 
 @pytest.mark.rule("symlink.read.last-modified-max")
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("first", ["target", "link"])
+@pytest.mark.parametrize("first", [ticks.TARGET_FIRST, ticks.LINK_FIRST])
 def test_last_modified_is_the_later(oss, new_key, rule, reads_through, method, first):
-    link, target = link_and_target_apart(oss, new_key, first)
+    link, target = ticks.a_tick_apart(oss, new_key, first)
     later = max(link_times(oss, link, target))
     got = expect(oss.request(method, link), rule)
     expect_equal(
@@ -230,10 +186,10 @@ TIME_CASES = [
 
 
 @pytest.mark.rule("symlink.read.time-conditionals")
-@pytest.mark.parametrize("first", ["target", "link"])
+@pytest.mark.parametrize("first", [ticks.TARGET_FIRST, ticks.LINK_FIRST])
 @pytest.mark.parametrize(("header", "which", "status"), TIME_CASES)
 def test_time_conditionals(oss, new_key, rule, reads_through, first, header, which, status):
-    link, target = link_and_target_apart(oss, new_key, first)
+    link, target = ticks.a_tick_apart(oss, new_key, first)
     times = sorted(link_times(oss, link, target))
     when = times[0] if which == "earlier" else times[1]
     got = oss.get_object(link, {header: format_datetime(when, usegmt=True)})
