@@ -59,3 +59,20 @@ def test_a_listing_that_is_not_one_says_so():
     with pytest.raises(ListingUnreadable) as refused:
         list(listed(client, "run/", "versions"))
     assert refused.value.status == 403
+
+
+def test_a_listing_that_does_not_move_on_is_not_followed_for_ever():
+    client = Scripted(page(["run/1"], True, next_marker="run/1"), page(["run/1"], True, next_marker="run/1"))
+    with pytest.raises(ListingUnreadable, match="repeats its page"):
+        list(listed(client, "run/", "keys"))
+    assert len(client.queries) == 2
+
+
+def test_pages_without_next_marker_go_on_from_the_last_key():
+    truncated = (
+        200,
+        "<ListBucketResult><Contents><Key>run/1</Key></Contents><IsTruncated>true</IsTruncated></ListBucketResult>",
+    )
+    client = Scripted(truncated, page(["run/2"], False))
+    assert [key for key, _ in listed(client, "run/", "keys")] == ["run/1", "run/2"]
+    assert client.queries[1]["marker"] == "run/1"

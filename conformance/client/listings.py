@@ -65,17 +65,24 @@ def listed(client: OssClient, prefix: str, kind: str) -> Iterator[tuple[str, str
             continue
         root = _root(client, reply)
         decode = url_decoder(root)
+        key = ""
         for element in (entry for tag in of.tags for entry in elements(root, tag)):
             second = child_text(element, of.second) if of.second else None
-            yield decode(child_text(element, "Key") or ""), None if second in (None, "null") else second
+            key = decode(child_text(element, "Key") or "")
+            yield key, None if second in (None, "null") else second
         if (child_text(root, "IsTruncated") or "").lower() != "true":
             return
-        marker = _next_page(root, of, decode)
+        following = _next_page(root, of, decode, key)
+        if following == marker:  # a truncated page whose next marker does not move on would be asked for ever
+            raise ListingUnreadable(f"listing {client.bucket} repeats its page (next marker {following!r})", 200)
+        marker = following
 
 
-def _next_page(root: Element, of: Kind, decode: Callable[[str], str]) -> list[tuple[str, str | None]]:
+def _next_page(root: Element, of: Kind, decode: Callable[[str], str], last: str) -> list[tuple[str, str | None]]:
+    """The markers of the next page; for keys, the last key where NextMarker is missing (S3 gives it only with a
+    delimiter)."""
     if of.id_marker is None:
-        return [("marker", decode(child_text(root, "NextMarker") or ""))]
+        return [("marker", decode(child_text(root, "NextMarker") or "") or last)]
     parameter, field = of.id_marker
     return [("key-marker", decode(child_text(root, "NextKeyMarker") or "")), (parameter, child_text(root, field) or "")]
 
