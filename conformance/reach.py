@@ -8,13 +8,16 @@ last, only where it would change something (`if <it would matter> and ctx.quirks
 counts only where it would alter the request, error or reply; a reply row that would alter only headers counts only
 for a test that reads one of them (conformance.client.session.ReadHeaders notes every read, "*" for iterating): the
 fewer tests a quirk reaches, the fewer a full table re-runs for it. What one test leaves
-behind for another cannot carry a quirk across: shared proofs are re-made for every test while recording, the
+behind for another cannot carry a quirk across: shared proofs are re-made for every test while recording (the
+quirks reached in making one count for the proof, and a test that reaches a quirk only through its proofs is run
+only until those proofs have held under it: `proof_only`), the
 quirks reached in making a setup several tests share (conformance/suite/shared.py) count for each of them, and a
 quirk reached while a session- or module-wide fixture was set up is marked `everywhere` (its run is the whole
 suite). `tests/test_mutation_score.py` compares rows of both ways.
 
 This module is a pytest plugin (loaded with -p in the recording run); REACH_ENV names the file it writes:
-{"tests": {"<path>::<name>": [quirk, ...]}, "everywhere": [quirk, ...]}.
+{"tests": {"<path>::<name>": [quirk, ...]}, "everywhere": [quirk, ...], "uses": {"<path>::<name>": [proof, ...]},
+"proofs": {proof: [quirk, ...]}}.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from conformance.server import quirks
 REACH_ENV = "OSS_CONFORMANCE_REACH"
 _tests: dict[str, list[str]] = {}
 _everywhere: set[str] = set()
+_proofs: dict[str, set[str]] = {}  # proof name -> the quirks reached while it was made
+_uses: dict[str, list[str]] = {}  # test -> the proofs it stands on
+_using: set[str] = set()  # the proofs of the test being recorded
 
 
 def node_id(item: pytest.Item) -> str:
@@ -45,6 +51,7 @@ def pytest_runtest_protocol(item: pytest.Item):
     from conformance.suite import conftest  # the suite's shared proofs: re-made for every test while recording
 
     conftest.PROOFS.clear()
+    _using.clear()
     quirks.REACHED, quirks.REACHED_IF_READ, session.HEADER_READS = set(), {}, set()
     try:
         yield
@@ -52,6 +59,7 @@ def pytest_runtest_protocol(item: pytest.Item):
         reads = session.HEADER_READS
         read = {q for q, headers in quirks.REACHED_IF_READ.items() if "*" in reads or headers & reads}
         _tests[node_id(item)] = sorted(quirks.REACHED | read)
+        _uses[node_id(item)] = sorted(_using)
         quirks.REACHED, quirks.REACHED_IF_READ, session.HEADER_READS = None, None, None
 
 
@@ -66,9 +74,23 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef):
 
 
 @contextmanager
-def quirks_reached_apart() -> Iterator[set[str]]:
+def proof_made(name: str) -> Iterator[None]:
+    """The quirks reached while proof `name` is made count for the proof, not for the test that made it (see
+    `proof_only`); the test is noted as standing on the proof."""
+    if quirks.REACHED is None:
+        yield
+        return
+    _using.add(name)
+    with quirks_reached_apart(for_the_test=False) as reached:
+        yield
+    _proofs.setdefault(name, set()).update(reached)
+
+
+@contextmanager
+def quirks_reached_apart(for_the_test: bool = True) -> Iterator[set[str]]:
     """The quirks reached within the block, header-only ones too whether read or not (what a fixture or a shared
-    setup makes is used by tests the recording cannot see from here); they count for the enclosing test as well."""
+    setup makes is used by tests the recording cannot see from here); they count for the enclosing test as well,
+    unless not `for_the_test`."""
     outer, outer_if_read = quirks.REACHED, quirks.REACHED_IF_READ
     found: set[str] = set()
     if outer is None:  # not recording
@@ -80,17 +102,38 @@ def quirks_reached_apart() -> Iterator[set[str]]:
     finally:
         found.update(quirks.REACHED, quirks.REACHED_IF_READ)
         quirks.REACHED, quirks.REACHED_IF_READ = outer, outer_if_read
-        outer.update(found)
+        if for_the_test:
+            outer.update(found)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     path = os.environ.get(REACH_ENV)
     if path:
-        Path(path).write_text(json.dumps({"tests": _tests, "everywhere": sorted(_everywhere)}), encoding="utf-8")
+        found = {"tests": _tests, "everywhere": sorted(_everywhere), "uses": _uses}
+        found["proofs"] = {name: sorted(reached) for name, reached in _proofs.items()}
+        Path(path).write_text(json.dumps(found), encoding="utf-8")
 
 
 def tests_reaching(reach: dict, quirk: str) -> list[str] | None:
-    """The ids of the tests that reach `quirk`; None when it is reached everywhere (run the whole suite)."""
+    """The ids of the tests that reach `quirk`, themselves or through a proof they stand on; None when it is reached
+    everywhere (run the whole suite)."""
     if quirk in reach["everywhere"]:
         return None
-    return [test for test, reached in reach["tests"].items() if quirk in reached]
+    direct = [test for test, reached in reach["tests"].items() if quirk in reached]
+    return direct + list(proof_only(reach, quirk))
+
+
+def proof_only(reach: dict, quirk: str) -> dict[str, list[str]]:
+    """Test -> its proofs, for the tests that reach `quirk` only through a proof they stand on. Such a test sends
+    nothing that reaches the quirk, so once every proof it stands on has held under the quirk, its verdict is its
+    clean one: a mutation run skips it then (conductor.run_session); while a proof is unmade it runs and makes it."""
+    through = {name for name, reached in reach.get("proofs", {}).items() if quirk in reached}
+    uses = reach.get("uses", {})
+    return {t: uses[t] for t, r in reach["tests"].items() if quirk not in r and through.intersection(uses.get(t, ()))}
+
+
+def proofs_held(names: list[str]) -> bool:
+    """Every one of these proofs has been made in this process, and held."""
+    from conformance.suite import conftest
+
+    return all(name in conftest.PROOFS and conftest.PROOFS[name] is None for name in names)

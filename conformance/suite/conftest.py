@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
+from conformance import reach
 from conformance.checks import Blocked, require, require_equal
 from conformance.client import Transcript
 from conformance.suite import preconditions as pre
@@ -29,7 +30,8 @@ def _proofs() -> dict[str, tuple[Blocked, list] | None]:
 def _proven(proofs: dict, name: str, proof: Proof, transcript: Transcript) -> None:
     if name not in proofs:
         try:
-            proof()
+            with reach.proof_made(name):
+                proof()
             proofs[name] = None
         except Blocked as blocked:
             proofs[name] = (blocked, list(transcript.exchanges))
