@@ -461,7 +461,7 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
 def _pending_lines(terminalreporter, run_id: str, pending: list, entries: list, where: str) -> None:
     """The total of a run whose journal still names keys: those a WORM retention policy holds (a cleanup said so)
     are told apart, since they are left by design and only a sweep after the retention period removes them."""
-    retained = {where for entry in entries for where in entry.get("retained", [])}
+    retained = {held_key for entry in entries for held_key in entry.get("retained", [])}
     held = sum(f"{bucket}/{key}" in retained for bucket, key in pending)
     line = f"run {run_id}: {len(pending) - held} keys left behind in total"
     if held:

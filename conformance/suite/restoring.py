@@ -57,8 +57,7 @@ def settled(head: Reply) -> bool:
 @dataclass(frozen=True)
 class Restored:
     key: str  # the restored object; for THROUGH_LINK, the link to it
-    reply: Reply  # the last poll: HeadObject of the object, or GetObject through the link
-    settled: bool  # the poll ended before the wait ran out (HEAD: see `settled`; through the link: 200)
+    reply: Reply  # the last poll, which each test judges: HeadObject of the object, or GetObject through the link
 
 
 def restored(oss: OssClient, new_key, seconds: float, which: str) -> Restored:
@@ -81,7 +80,7 @@ def _restore_together(oss: OssClient, new_key, seconds: float) -> dict[str, Rest
     reads = {which: poll for which, (_, poll) in _running(started).items()}
     polled = poll_each(reads, seconds)
     return {
-        which: made if isinstance(made, Blocked) else Restored(made[0], *polled[which])
+        which: made if isinstance(made, Blocked) else Restored(made[0], polled[which][0])
         for which, made in started.items()
     }
 

@@ -32,13 +32,13 @@ SHARED: dict[str, Setup] = {}
 def once(name: str, make: Callable[[], T], transcript: Transcript) -> T:
     """`make()` the first time `name` is asked for in this process; later tests get the same value, and the
     exchanges that made it at the head of their transcript (a failure shows how its object came to be)."""
-    if name in SHARED:
-        setup = SHARED[name]
-        transcript.exchanges[:0] = setup.exchanges
-    else:
+    if name not in SHARED:
         start = len(transcript.exchanges)
-        value, reached = _recording_reach(make)
-        setup = SHARED[name] = Setup(value, transcript.exchanges[start:], reached)
+        value, reached = _recording_reach(make)  # counted for this test too
+        SHARED[name] = Setup(value, transcript.exchanges[start:], reached)
+        return value
+    setup = SHARED[name]
+    transcript.exchanges[:0] = setup.exchanges
     if quirks.REACHED is not None:
         quirks.REACHED.update(setup.reached)
     return setup.value
