@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+@cache  # one lookup per process: a mutation run writes a results file from each of its 200 forks
 def suite_version() -> str:
     try:
         return metadata.version("oss-conformance")
@@ -137,8 +139,10 @@ def level_summary(records: list[Record]) -> str:
     return f"{', '.join(parts)} rules passed; tests: {counts or 'none'}"
 
 
+@cache
 def rules_section() -> dict[str, dict]:
-    """The registry as the run saw it, so a report can be built without this package's current rules."""
+    """The registry as the run saw it, so a report can be built without this package's current rules (built once
+    per process; no caller changes it)."""
     return {
         r.id: {
             "title": r.title,
@@ -163,22 +167,34 @@ def _scrub(value: Any, redactor: Redactor) -> Any:
 
 
 def document(run: dict, records: list[Record], expectations: dict | None, secrets: tuple[str, ...] = ()) -> dict:
-    records_out = [asdict(r) for r in records]
-    doc = {
-        "format": FORMAT,
-        "run": run,
-        "summary": summary(records),
-        "expectations": expectations or {},
-        "rules": rules_section(),
-        "tests": records_out,
-    }
-    return _scrub(doc, Redactor(secrets))
+    redactor = Redactor(secrets)
+    head = {"format": FORMAT, "run": run, "summary": summary(records), "expectations": expectations or {}}
+    doc = _scrub(head, redactor)
+    doc["rules"] = rules_section()  # this package's own text: no secret of the run can be in it
+    doc["tests"] = _scrub([asdict(r) for r in records], redactor)
+    return doc
 
 
 def write(path: str | Path, doc: dict) -> None:
+    """One line per test and per rule, so that grep shows a record whole (and json's C encoder, several times
+    faster than its indenting one, writes each line)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(_one_entry_per_line(doc) + "\n", encoding="utf-8")
+
+
+def _one_entry_per_line(doc: dict) -> str:
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    def block(value: Any) -> str:
+        if isinstance(value, list) and value:
+            return "[\n" + ",\n".join(dumps(v) for v in value) + "\n]"
+        if isinstance(value, dict) and value:
+            return "{\n" + ",\n".join(f"{dumps(k)}: {dumps(v)}" for k, v in value.items()) + "\n}"
+        return dumps(value)
+
+    return "{\n" + ",\n".join(f"{dumps(key)}: {block(value)}" for key, value in doc.items()) + "\n}"
 
 
 class ResultsError(ValueError):

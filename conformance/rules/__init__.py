@@ -121,6 +121,7 @@ def marked(node: object) -> str | None:
     return str(marker.args[0]) if marker is not None and marker.args else None
 
 
+@cache
 def registry_hash() -> str:
     """Identifies the rule set a run was made with (reports compare like with like)."""
     digest = hashlib.sha256()
