@@ -8,9 +8,9 @@ last, only where it would change something (`if <it would matter> and ctx.quirks
 counts only where it would alter the request, error or reply; a reply row that would alter only headers counts only
 for a test that reads one of them (conformance.client.session.ReadHeaders notes every read, "*" for iterating): the
 fewer tests a quirk reaches, the fewer a full table re-runs for it. What one test leaves
-behind for another cannot carry a quirk across: shared proofs are re-made for every test while recording (the
-quirks reached in making one count for the proof, and a test that reaches a quirk only through its proofs is run
-only until those proofs have held under it: `proof_only`), the
+behind for another cannot carry a quirk across: a shared proof is made once, and the quirks reached in making it
+count for the proof, that is for every test that stands on it (such a test, if it reaches a quirk only through its
+proofs, is run only until those proofs have held under it: `proof_only`), the
 quirks reached in making a setup several tests share (conformance/suite/shared.py) count for each of them, and a
 quirk reached while a session- or module-wide fixture was set up is marked `everywhere` (its run is the whole
 suite). `tests/test_mutation_score.py` compares rows of both ways.
@@ -48,9 +48,6 @@ def node_id(item: pytest.Item) -> str:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item):
-    from conformance.suite import conftest  # the suite's shared proofs: re-made for every test while recording
-
-    conftest.PROOFS.clear()
     _using.clear()
     quirks.REACHED, quirks.REACHED_IF_READ, session.HEADER_READS = set(), {}, set()
     try:
@@ -73,14 +70,19 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef):
     _everywhere.update(reached)
 
 
+def stands_on(name: str) -> None:
+    """The test being recorded stands on proof `name`, made now or before."""
+    if quirks.REACHED is not None:
+        _using.add(name)
+
+
 @contextmanager
 def proof_made(name: str) -> Iterator[None]:
     """The quirks reached while proof `name` is made count for the proof, not for the test that made it (see
-    `proof_only`); the test is noted as standing on the proof."""
+    `proof_only`)."""
     if quirks.REACHED is None:
         yield
         return
-    _using.add(name)
     with quirks_reached_apart(for_the_test=False) as reached:
         yield
     _proofs.setdefault(name, set()).update(reached)

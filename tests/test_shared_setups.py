@@ -1,11 +1,13 @@
 """Setups shared by several conformance tests (conformance/suite/shared.py), and the polling that lets restores
-share one wait (conformance/suite/polling.py): made once, shown in every consumer's transcript, re-made for each
-test while reach is recorded (else the mutation table would skip a consumer), polled only while not done."""
+share one wait (conformance/suite/polling.py): made once, shown in every consumer's transcript, the quirks reached
+in making them counted for every consumer while reach is recorded (else the mutation table would skip one), polled
+only while not done."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import run_suite
 
 from conformance.client import Redactor, Reply, Transcript
@@ -16,22 +18,65 @@ def reply(status: int) -> Reply:
     return Reply(status=status, headers={}, body=b"", error=None, exchange=None)  # type: ignore[arg-type]
 
 
-def test_once_makes_once_and_hands_the_exchanges_to_later_consumers():
+@pytest.fixture
+def fresh_setups():
+    yield
     shared.SHARED.clear()
+    shared.STARTED.clear()
+
+
+def _names(transcript: Transcript) -> list[str]:
+    return [e.url.rsplit("/", 1)[1] for e in transcript.exchanges]
+
+
+def _setup(transcript: Transcript, made: list[str]):
+    """(start, finish) of a setup whose steps each record one exchange and note themselves in `made`."""
+
+    def step(name: str, value: str) -> str:
+        made.append(name)
+        transcript.record("PUT", f"http://127.0.0.1/b/{name}", {}, b"", 200)
+        return value
+
+    return (lambda: step("start", "started")), (lambda started: step("finish", started + ", finished"))
+
+
+def test_once_makes_once_and_hands_the_exchanges_to_later_consumers(fresh_setups):
     first, later = Transcript(Redactor()), Transcript(Redactor())
-    made = []
-
-    def make() -> str:
-        made.append(1)
-        first.record("PUT", "http://127.0.0.1/b/k", {}, b"", 200)
-        return "value"
-
-    assert shared.once("setup", make, first) == "value"
+    made: list[str] = []
+    start, finish = _setup(first, made)
+    assert shared.once("setup", start, finish, first) == "started, finished"
     later.record("GET", "http://127.0.0.1/b/own", {}, b"", 200)
-    assert shared.once("setup", make, later) == "value"
-    assert made == [1]
-    assert [e.url for e in later.exchanges] == ["http://127.0.0.1/b/k", "http://127.0.0.1/b/own"]
-    shared.SHARED.clear()
+    assert shared.once("setup", start, finish, later) == "started, finished"
+    assert made == ["start", "finish"]
+    assert _names(later) == ["start", "finish", "own"]
+
+
+def test_a_head_start_is_finished_by_the_first_consumer_and_shown_in_its_transcript(fresh_setups):
+    transcript = Transcript(Redactor())  # one per run, emptied for each test, as the harness's
+    made: list[str] = []
+    start, finish = _setup(transcript, made)
+    transcript.record("GET", "http://127.0.0.1/b/first-test", {}, b"", 200)
+    shared.head_start("setup", start, transcript)
+    assert made == ["start"] and _names(transcript) == ["first-test"]  # kept apart from the test it ran in
+    transcript.clear()
+    transcript.record("GET", "http://127.0.0.1/b/own", {}, b"", 200)
+    assert shared.once("setup", start, finish, transcript) == "started, finished"
+    assert made == ["start", "finish"]  # not started twice
+    assert _names(transcript) == ["own", "start", "finish"]
+
+
+def test_a_failed_head_start_is_forgotten_and_the_consumer_starts_over(fresh_setups):
+    transcript = Transcript(Redactor())
+    made: list[str] = []
+    start, finish = _setup(transcript, made)
+
+    def broken() -> str:
+        transcript.record("PUT", "http://127.0.0.1/b/broken", {}, b"", None, failure="connection reset")
+        raise ConnectionError("connection reset")
+
+    shared.head_start("setup", broken, transcript)
+    assert transcript.exchanges == [] and shared.STARTED == {}
+    assert shared.once("setup", start, finish, transcript) == "started, finished"
 
 
 def test_poll_each_stops_reading_what_is_done(monkeypatch):

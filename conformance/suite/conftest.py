@@ -15,10 +15,11 @@ from conformance import reach
 from conformance.checks import Blocked, require, require_equal
 from conformance.client import Transcript
 from conformance.suite import preconditions as pre
+from conformance.suite import restoring, ticks
 
 Proof = Callable[[], object]
 # proof name -> None when it held, else (what blocked it, the exchanges that showed it). One per process (xdist
-# worker); conformance.reach empties it before each test while it records what each test reaches.
+# worker).
 PROOFS: dict[str, tuple[Blocked, list] | None] = {}
 
 
@@ -28,6 +29,7 @@ def _proofs() -> dict[str, tuple[Blocked, list] | None]:
 
 
 def _proven(proofs: dict, name: str, proof: Proof, transcript: Transcript) -> None:
+    reach.stands_on(name)
     if name not in proofs:
         try:
             with reach.proof_made(name):
@@ -84,3 +86,53 @@ def reads_through(oss, new_key, links_work, _proofs) -> None:
         require_equal(pre.READ_THROUGH, got, "body read through the link", got.body, b"read through")
 
     _proven(_proofs, "reads", make, oss.transcript)
+
+
+# ---------------------------------------------------------------- shared setups that wait (conformance/suite/shared.py)
+
+
+@pytest.fixture
+def tick_apart(oss, new_key) -> Callable[[str], object]:
+    """which -> ticks.a_tick_apart(which): writes a clock tick apart, made once per process."""
+    return lambda which: ticks.a_tick_apart(oss, new_key, which)
+
+
+@pytest.fixture
+def restored(oss, new_key, restore_wait) -> Callable[[str], restoring.Restored]:
+    """which -> restoring.shared_restore(which): an object whose restore completed, all restored together once
+    per process."""
+    return lambda which: restoring.shared_restore(oss, new_key, restore_wait, which)
+
+
+HEAD_STARTS = {"tick_apart": ticks.head_start, "restored": restoring.head_start}  # fixture -> how its setup starts
+
+
+def _starts_ahead(config: pytest.Config) -> bool:
+    """Whether this process starts the waiting setups before its first test: not in an xdist worker, which cannot
+    know which tests it will be given (its wait overlaps the other workers' tests anyway), nor with -x or
+    --maxfail, whose run may stop before any consumer."""
+    return not hasattr(config, "workerinput") and not config.option.maxfail
+
+
+def _waits(item: pytest.Item) -> bool:
+    return not HEAD_STARTS.keys().isdisjoint(getattr(item, "fixturenames", ()))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Where the waiting setups start ahead, their consumers run last (a stable sort): the wait passes while every
+    other test runs."""
+    if _starts_ahead(config):
+        items.sort(key=_waits)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _head_starts(request: pytest.FixtureRequest, oss_harness) -> None:
+    """Starts the shared setups that wait (a clock tick, a restore) before the first test, when a test this process
+    runs asks for one: the wait then passes while the other tests run (a serial run at the ci budget saves 2 s;
+    against OSS, whose restores take a minute, most of that minute)."""
+    if not _starts_ahead(request.config):
+        return
+    asked = {name for item in request.session.items if _waits(item) for name in item.fixturenames}
+    oss, new_key = oss_harness.client("plain"), oss_harness.namespace.key
+    for fixture in sorted(asked.intersection(HEAD_STARTS)):
+        HEAD_STARTS[fixture](oss, new_key)

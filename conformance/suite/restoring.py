@@ -2,7 +2,9 @@
 
 A restore takes 1 s on the embedded server and about a minute on OSS (Archive, Standard tier). The tests that
 need a completed restore (a second RestoreObject, the x-oss-restore header once done, a read through a link to
-the restored object) each get an object of their own, but all are restored at once and polled in one loop.
+the restored object) each get an object of their own, but all are restored at once and polled in one loop. They
+ask for it through the `restored` fixture, which lets a run start the restores before its first test
+(shared.head_start): the restores then proceed while other tests run.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ FIRST_202 = "object.restore.first-202"  # RestoreObject starts a restore: 202
 CLASS_STORED = "object.put.storage-class"  # PutObject stores x-oss-storage-class
 DONE_PREFIX = 'ongoing-request="false"'
 
+NAME = "restores"  # the shared setup (shared.once)
 AGAIN, HEADER, THROUGH_LINK = "again", "header", "through-link"  # the tests that share the wait
 
 
@@ -60,23 +63,32 @@ class Restored:
     reply: Reply  # the last poll, which each test judges: HeadObject of the object, or GetObject through the link
 
 
-def restored(oss: OssClient, new_key, seconds: float, which: str) -> Restored:
+def shared_restore(oss: OssClient, new_key, seconds: float, which: str) -> Restored:
     """The restore of `which` (AGAIN, HEADER, THROUGH_LINK), polled for at most `seconds` together with the
     others; Blocked when its setup did not hold."""
-    made = shared.once("restores", lambda: _restore_together(oss, new_key, seconds), oss.transcript)[which]
+    finish = lambda started: _poll_together(started, seconds)  # noqa: E731
+    made = shared.once(NAME, lambda: _start_all(oss, new_key), finish, oss.transcript)[which]
     if isinstance(made, Blocked):
         raise made
     return made
 
 
+def head_start(oss: OssClient, new_key) -> None:
+    shared.head_start(NAME, lambda: _start_all(oss, new_key), oss.transcript)
+
+
 Started = tuple[str, tuple[Read, Done]]  # the key a test is given, and how to poll it
 
 
-def _restore_together(oss: OssClient, new_key, seconds: float) -> dict[str, Restored | Blocked]:
+def _start_all(oss: OssClient, new_key) -> dict[str, Started | Blocked]:
     started: dict[str, Started | Blocked] = {}
     for which in (AGAIN, HEADER):
         started[which] = _attempt(lambda: _polled_by_head(oss, restoring(oss, new_key)))
     started[THROUGH_LINK] = _attempt(lambda: _linked_restore(oss, new_key))
+    return started
+
+
+def _poll_together(started: dict[str, Started | Blocked], seconds: float) -> dict[str, Restored | Blocked]:
     reads = {which: poll for which, (_, poll) in _running(started).items()}
     polled = poll_each(reads, seconds)
     return {

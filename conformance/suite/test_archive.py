@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformance.checks import expect, expect_equal, expect_status
-from conformance.suite.restoring import DATA, THROUGH_LINK, archive_link, restored
+from conformance.suite.restoring import DATA, THROUGH_LINK, archive_link
 
 
 @pytest.mark.rule("archive.symlink.not-restored")
@@ -15,7 +15,7 @@ def test_unrestored_target_refused(oss, new_key, rule, reads_through):
 
 
 @pytest.mark.rule("archive.symlink.restored")
-def test_restored_target_readable(oss, new_key, rule, reads_through, restore_wait):
-    got = restored(oss, new_key, restore_wait, THROUGH_LINK).reply
+def test_restored_target_readable(rule, reads_through, restored):
+    got = restored(THROUGH_LINK).reply
     expect_status(got, rule, 200)
     expect_equal(rule, got, "body through the link after restore", got.body, DATA)

@@ -168,8 +168,8 @@ def test_count_header(oss, new_key, rule):
 
 
 @pytest.mark.rule("object.tagging.last-modified-kept")
-def test_last_modified_kept(oss, new_key, rule):
-    key = ticks.a_tick_apart(oss, new_key, ticks.AGED)  # written a second ago: a rewrite would show
+def test_last_modified_kept(oss, rule, tick_apart):
+    key = tick_apart(ticks.AGED)  # written a second ago: a rewrite would show
     before = pre.head(oss, key).header("Last-Modified")
     require(put_tags(oss, key, [("a", "1")]), PUT_GET)
     expect_equal(rule, None, "Last-Modified after PutObjectTagging", pre.head(oss, key).header("Last-Modified"), before)

@@ -91,8 +91,8 @@ def test_length_etag_md5_from_target(oss, new_key, rule, links_work, method):
 @pytest.mark.rule("symlink.read.last-modified-max")
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("first", [ticks.TARGET_FIRST, ticks.LINK_FIRST])
-def test_last_modified_is_the_later(oss, new_key, rule, reads_through, method, first):
-    link, target = ticks.a_tick_apart(oss, new_key, first)
+def test_last_modified_is_the_later(oss, rule, reads_through, tick_apart, method, first):
+    link, target = tick_apart(first)
     later = max(link_times(oss, link, target))
     got = expect(oss.request(method, link), rule)
     expect_equal(
@@ -188,8 +188,8 @@ TIME_CASES = [
 @pytest.mark.rule("symlink.read.time-conditionals")
 @pytest.mark.parametrize("first", [ticks.TARGET_FIRST, ticks.LINK_FIRST])
 @pytest.mark.parametrize(("header", "which", "status"), TIME_CASES)
-def test_time_conditionals(oss, new_key, rule, reads_through, first, header, which, status):
-    link, target = ticks.a_tick_apart(oss, new_key, first)
+def test_time_conditionals(oss, rule, reads_through, tick_apart, first, header, which, status):
+    link, target = tick_apart(first)
     times = sorted(link_times(oss, link, target))
     when = times[0] if which == "earlier" else times[1]
     got = oss.get_object(link, {header: format_datetime(when, usegmt=True)})

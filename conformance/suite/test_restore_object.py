@@ -15,7 +15,6 @@ from conformance.suite.restoring import (
     FIRST_202,
     HEADER,
     restore,
-    restored,
     restoring,
     shows_done,
     stored_in,
@@ -44,8 +43,8 @@ def test_restore_in_progress(oss, new_key, rule):
 
 
 @pytest.mark.rule("object.restore.restored-200")
-def test_restore_of_restored(oss, new_key, rule, restore_wait):
-    made = restored(oss, new_key, restore_wait, AGAIN)
+def test_restore_of_restored(oss, rule, restore_wait, restored):
+    made = restored(AGAIN)
     head = require(made.reply, pre.HEAD_OBJECT)
     if not shows_done(head):
         raise Blocked(HEADER_DONE, f"HEAD {made.key}: the restore did not complete within {restore_wait:g} s")
@@ -75,8 +74,8 @@ def test_header_ongoing(oss, new_key, rule):
 
 
 @pytest.mark.rule("object.restore.header-done")
-def test_header_done(oss, new_key, rule, restore_wait):
-    made = restored(oss, new_key, restore_wait, HEADER)
+def test_header_done(rule, restore_wait, restored):
+    made = restored(HEADER)
     head = require(made.reply, pre.HEAD_OBJECT)
     if not shows_done(head):
         fail(rule, head, f'HEAD {made.key}: x-oss-restore never said ongoing-request="false" in {restore_wait:g} s')
