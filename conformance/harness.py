@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from . import journal
 from .client import (
     Credentials,
@@ -86,6 +88,7 @@ class Harness:
         self.transport = profile.transport()
         self.transcript = Transcript(Redactor(), curl_flags=self.transport.curl_flags)
         self.cleanup_transcript = Transcript(Redactor(), curl_flags=self.transport.curl_flags)
+        self._session: requests.Session | None = None  # one per process, made by the first client()
 
     def start(self) -> None:
         if self.profile.embedded:
@@ -144,9 +147,16 @@ class Harness:
             addressing=self.profile.addressing,
             timeout=(self.profile.timeouts.connect, self.profile.timeouts.read),
             written=self.written,
-            session=self.transport.session(),
+            session=self._shared_session(),
             limits=self.limits(cutoff),
         )
+
+    def _shared_session(self) -> requests.Session:
+        """Every client of the process shares one session, so its connections outlive a test: a session per test
+        opened a connection per test (and a thread for it in the embedded server)."""
+        if self._session is None:
+            self._session = self.transport.session()
+        return self._session
 
     # ------------------------------------------------------------ cleanup
 

@@ -17,6 +17,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -94,6 +95,7 @@ class Transport:
     def session(self) -> requests.Session:
         session = requests.Session()
         session.trust_env = False
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # a Set-Cookie never changes a request
         adapter = _Adapter(self.resolve, self.verify)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
