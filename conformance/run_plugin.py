@@ -262,14 +262,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         seconds = state.profile.limits.run_deadline
         _stop(item.session, probe.EXIT_RUN_DEADLINE, f"oss-conformance: the run deadline ({seconds:g} s) passed")
     _set_cutoff(config)
+    reason = not_applicable(item)
+    if reason is not None:
+        raise NotApplicable(reason)
+
+
+def not_applicable(item: pytest.Item) -> str | None:
+    """Why the rule of `item` does not apply to this run (the profile declares, or the probe found, one of its
+    capabilities absent); None when it applies."""
+    state = run_state.of(item.config)
     rule_id = rules.marked(item)
-    if rule_id is None:
-        return
-    found = rules.get(rule_id)
-    for capability in found.capabilities:
+    for capability in rules.get(rule_id).capabilities if rule_id is not None else ():
         if not state.profile.supports(capability):
-            missing = state.verdict.missing
-            raise NotApplicable(missing.get(capability) or f"profile {state.profile.name} declares no {capability}")
+            return state.verdict.missing.get(capability) or f"profile {state.profile.name} declares no {capability}"
+    return None
 
 
 @pytest.hookimpl(hookwrapper=True)

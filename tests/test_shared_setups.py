@@ -112,3 +112,51 @@ def test_every_consumer_of_a_shared_setup_records_its_reach(tmp_path):
     assert len(tests) == 3, sorted(tests)
     for test, reached in tests.items():
         assert {"restore-never-completes", "restore-instant"} <= set(reached), test
+
+
+WAITING = (  # the tests that ask for a waiting setup (fixtures tick_apart and restored)
+    "test_last_modified_is_the_later",
+    "test_time_conditionals",
+    "test_last_modified_kept",
+    "test_restored_target_readable",
+    "test_restore_of_restored",
+    "test_header_done",
+)
+
+
+def _waiting_in_order(*args: str) -> list[bool]:
+    run = run_suite("--collect-only", "-q", *args)
+    assert run.returncode == 0, run.stdout[-2000:]
+    return [any(f"::{name}" in line for name in WAITING) for line in run.stdout.splitlines() if "::" in line]
+
+
+def test_tests_that_wait_run_last_where_the_waits_start_ahead():
+    """A serial run starts the waiting setups before its first test, so their consumers go last; with -x the run
+    may stop first, so nothing starts ahead and the files' order stands."""
+    serial = _waiting_in_order()
+    waiting = sum(serial)
+    assert waiting >= len(WAITING) and serial == [False] * (len(serial) - waiting) + [True] * waiting
+    assert _waiting_in_order("-x") != serial
+
+
+WATCHER = """
+import json, os
+from conformance.suite import shared
+
+def pytest_runtest_teardown(item):
+    with open(os.environ["STARTED_FILE"], "a") as out:
+        out.write(json.dumps([item.name, sorted(shared.STARTED), sorted(shared.SHARED)]) + "\\n")
+"""
+
+
+def test_the_waiting_setups_start_before_the_first_test_and_finish_in_their_consumer(tmp_path):
+    """Notes, after each test, which shared setups were started ahead and which were made: the restores are
+    started in the first test's setup (a test that does not use them) and finished by their first consumer."""
+    (tmp_path / "started_watcher.py").write_text(WATCHER, encoding="utf-8")
+    out = tmp_path / "started.jsonl"
+    chosen = "test_first_restore_accepted or test_header_done"
+    env = {"PYTHONPATH": str(tmp_path), "STARTED_FILE": str(out)}
+    run = run_suite("-n", "0", "-q", "-p", "started_watcher", "-k", chosen, env=env)
+    assert run.returncode == 0, run.stdout[-2000:]
+    seen = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert seen == [["test_first_restore_accepted", ["restores"], []], ["test_header_done", [], ["restores"]]]

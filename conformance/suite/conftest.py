@@ -14,6 +14,7 @@ import pytest
 from conformance import reach
 from conformance.checks import Blocked, require, require_equal
 from conformance.client import Transcript
+from conformance.run_plugin import not_applicable
 from conformance.suite import preconditions as pre
 from conformance.suite import restoring, ticks
 
@@ -132,7 +133,8 @@ def _head_starts(request: pytest.FixtureRequest, oss_harness) -> None:
     against OSS, whose restores take a minute, most of that minute)."""
     if not _starts_ahead(request.config):
         return
-    asked = {name for item in request.session.items if _waits(item) for name in item.fixturenames}
+    runs = [item for item in request.session.items if _waits(item) and not_applicable(item) is None]
+    asked = {name for item in runs for name in item.fixturenames}
     oss, new_key = oss_harness.client("plain"), oss_harness.namespace.key
     for fixture in sorted(asked.intersection(HEAD_STARTS)):
         HEAD_STARTS[fixture](oss, new_key)
