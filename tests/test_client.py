@@ -1,8 +1,10 @@
-"""The client's wire pieces: addressing, error parsing, redaction, namespace guard."""
+"""The client's wire pieces: addressing, error parsing, redaction, namespace guard, no cookies."""
 
 from __future__ import annotations
 
 import base64
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -17,6 +19,7 @@ from conformance.client.auth import split_resource
 from conformance.client.errors import parse_error
 from conformance.client.session import prepare
 from conformance.client.signing import split_query
+from conformance.client.transport import Transport
 
 ENDPOINT = "http://127.0.0.1:9000"
 
@@ -203,3 +206,35 @@ def test_read_headers_note_every_way_a_header_is_read(monkeypatch):
         assert "*" in session.HEADER_READS, look_at_all
     session.HEADER_READS = None
     assert headers["ETag"] == '"a"'  # not recording: nothing noted, nothing fails
+
+
+class _SetsCookies(BaseHTTPRequestHandler):
+    """Answers every GET with a Set-Cookie, and with the Cookie header it was sent (if any) as its body."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        body = (self.headers.get("Cookie") or "").encode()
+        self.send_response(200)
+        self.send_header("Set-Cookie", "session=abc; Path=/")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_servers_cookie_is_never_sent_back():
+    """One session serves every test of a process: a Set-Cookie from one reply must not change a later request."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SetsCookies)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        session = Transport().session()
+        url = f"http://127.0.0.1:{server.server_address[1]}/b/k"
+        replies = [session.get(url, timeout=5) for _ in range(2)]
+        assert [r.headers["Set-Cookie"] for r in replies] == ["session=abc; Path=/"] * 2
+        assert [r.content for r in replies] == [b"", b""]
+    finally:
+        server.shutdown()
+        server.server_close()
