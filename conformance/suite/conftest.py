@@ -1,4 +1,5 @@
-"""Fixtures of the conformance suite: proofs a test needs before its own step, made once per worker.
+"""Fixtures of the conformance suite: proofs a test needs before its own step, made once per worker, and the
+setups several tests share because they wait (conformance/suite/shared.py), started ahead where a run allows.
 
 A proof is a precondition that many tests share (plain PutSymlink and GetSymlink work at all). It is tried once;
 when it does not hold, every test that needs it ends *blocked* by the rule that covers it, with the same
