@@ -19,15 +19,10 @@ Read = Callable[[], Reply]
 Done = Callable[[Reply], bool]
 
 
-def poll(read: Read, done: Done, seconds: float) -> tuple[Reply, bool]:
-    """The last reply of `read`, and whether `done` held for it before `seconds` ran out."""
-    return poll_each({"": (read, done)}, seconds)[""]
-
-
 def poll_each(reads: Mapping[str, tuple[Read, Done]], seconds: float) -> dict[str, tuple[Reply, bool]]:
-    """`poll` for things the server does in parallel (restores started together), in one wait: the first until it
-    is done, then each next one, which by then is usually done at its first read. Per name, the last reply and
-    whether it was done before `seconds` ran out (a name reached after that is read once)."""
+    """Reads of things the server does in parallel (restores started together), polled in one wait: the first
+    until it is done, then each next one, which by then is usually done at its first read. Per name, the last reply
+    and whether `done` held for it before `seconds` ran out (a name reached after that is read once)."""
     started = time.monotonic()
     interval = FIRST_INTERVAL
     last: dict[str, tuple[Reply, bool]] = {}

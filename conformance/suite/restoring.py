@@ -67,10 +67,7 @@ def shared_restore(oss: OssClient, new_key, seconds: float, which: str) -> Resto
     """The restore of `which` (AGAIN, HEADER, THROUGH_LINK), polled for at most `seconds` together with the
     others; Blocked when its setup did not hold."""
     finish = lambda started: _poll_together(started, seconds)  # noqa: E731
-    made = shared.once(NAME, lambda: _start_all(oss, new_key), finish, oss.transcript)[which]
-    if isinstance(made, Blocked):
-        raise made
-    return made
+    return shared.part(NAME, lambda: _start_all(oss, new_key), finish, oss.transcript, which)
 
 
 def head_start(oss: OssClient, new_key) -> None:

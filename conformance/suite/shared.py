@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from conformance import reach
+from conformance.checks import Blocked
 from conformance.client import Transcript
 from conformance.server import quirks
 
@@ -68,6 +69,15 @@ def once(name: str, start: Callable[[], S], finish: Callable[[S], T], transcript
     value, reached = _recording_reach(lambda: finish(started.value))
     SHARED[name] = Setup(value, transcript.exchanges[mark:], started.reached | reached)
     return value
+
+
+def part(name: str, start: Callable[[], S], finish: Callable[[S], dict], transcript: Transcript, which: str) -> Any:
+    """`once(...)[which]`, one consumer's part of a setup made for several; its Blocked is raised here (a failed
+    step blocks only the consumers whose part it was)."""
+    made = once(name, start, finish, transcript)[which]
+    if isinstance(made, Blocked):
+        raise made
+    return made
 
 
 def _count(reached: frozenset[str]) -> None:

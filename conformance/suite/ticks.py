@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 from conformance.checks import Blocked
+from conformance.client import OssClient
 from conformance.suite import preconditions as pre
 from conformance.suite import shared
 
@@ -22,27 +23,24 @@ TICK = 1.1  # seconds: past the next second boundary, wherever in the second the
 TARGET_FIRST, LINK_FIRST, AGED = "target", "link", "aged"
 
 
-def a_tick_apart(oss, new_key, which: str):
+def a_tick_apart(oss: OssClient, new_key, which: str):
     """TARGET_FIRST or LINK_FIRST: (link, target), the second of them written a tick after the first; AGED: a key
     written a tick ago. Blocked where its own write was refused (the other consumers are not held up by it)."""
-    made = shared.once(NAME, lambda: _first_writes(oss, new_key), _second_writes, oss.transcript)[which]
-    if isinstance(made, Blocked):
-        raise made
-    return made
+    return shared.part(NAME, lambda: _first_writes(oss, new_key), _second_writes, oss.transcript, which)
 
 
-def head_start(oss, new_key) -> None:
+def head_start(oss: OssClient, new_key) -> None:
     shared.head_start(NAME, lambda: _first_writes(oss, new_key), oss.transcript)
 
 
 @dataclass(frozen=True)
 class _FirstWrites:
-    oss: object  # the client that wrote them writes the rest
+    oss: OssClient  # the client that wrote them writes the rest
     made: dict[str, object]  # TARGET_FIRST, LINK_FIRST: (link, target) or Blocked; AGED: the key or Blocked
     at: float  # time.monotonic() after the last of them
 
 
-def _first_writes(oss, new_key) -> _FirstWrites:
+def _first_writes(oss: OssClient, new_key) -> _FirstWrites:
     made: dict[str, object] = {first: (new_key("link"), new_key("target")) for first in (TARGET_FIRST, LINK_FIRST)}
     try:
         made[AGED] = pre.put_key(oss, new_key("object"))
@@ -61,7 +59,7 @@ def _second_writes(first: _FirstWrites) -> dict[str, object]:
     return made
 
 
-def _write(oss, made: dict[str, object], pair: str, which: str) -> None:
+def _write(oss: OssClient, made: dict[str, object], pair: str, which: str) -> None:
     """Write the link or the target (`which`) of `pair`; a refusal blocks that pair's consumers."""
     if isinstance(made[pair], Blocked):
         return
