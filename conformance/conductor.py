@@ -24,7 +24,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -151,22 +151,35 @@ def _run_plan(session: pytest.Session, plan: Plan, report: Callable[[QuirkRun], 
     selected = {q: reach.tests_reaching(found, q) for q in waiting}
     for quirk in [q for q in waiting if selected[q] == []]:  # no test reaches it: no run can catch it
         report(QuirkRun(quirk, tests=clean.run.tests))
-    children = (Child(session, q, False, selected[q], reach.proof_only(found, q)) for q in waiting if selected[q] != [])
+    children = (Child(session, q, False, _selection(found, q, selected[q])) for q in waiting if selected[q] != [])
     _run_children(children, plan.jobs, plan.timeout, report)
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What a run keeps of the suite: the tests (reach ids; None: all), of which those in `proof_only` run only
+    while one of their proofs has not held (reach.proof_only), and the stateful shards in `examples` replay those
+    examples instead of generating them (reach.examples_reaching)."""
+
+    tests: Sequence[str] | None = None
+    proof_only: Mapping[str, list[str]] = field(default_factory=dict)
+    examples: Mapping[str, list] = field(default_factory=dict)
+
+
+def _selection(found: dict, quirk: str, tests: list[str] | None) -> Selection:
+    return Selection(tests, reach.proof_only(found, quirk), reach.examples_reaching(found, quirk))
+
+
 class Child:
-    """One run, forked from the conductor's collected session. `tests` (reach ids) selects tests (None: all), of
-    which those in `proof_only` run only while one of their proofs has not held (reach.proof_only); `reach_file`
-    makes it the recording clean run."""
+    """One run, forked from the conductor's collected session, of the tests `selection` keeps; `reach_file` makes
+    it the recording clean run."""
 
     def __init__(
         self,
         session: pytest.Session,
         quirk: str | None,
         fast: bool,
-        tests: Sequence[str] | None = None,
-        proof_only: Mapping[str, list[str]] | None = None,
+        selection: Selection = Selection(),
         reach_file: Path | None = None,
     ) -> None:
         self.run = QuirkRun(quirk, fast=fast)
@@ -178,7 +191,7 @@ class Child:
         if self.pid == 0:
             if quirk is not None:
                 os.nice(QUIRK_NICENESS)
-            run = lambda: run_session(session, quirk, fast, self.results, tests, reach_file, proof_only or {})  # noqa: E731
+            run = lambda: run_session(session, quirk, fast, self.results, selection, reach_file)  # noqa: E731
             in_child(run, self.scratch.name, self.output)
 
     def poll(self, deadline: float) -> QuirkRun | None:
@@ -224,9 +237,8 @@ def run_session(
     quirk: str | None,
     fast: bool,
     results: Path,
-    tests: Sequence[str] | None,
+    selection: Selection,
     reach_file: Path | None,
-    proof_only: Mapping[str, list[str]],
 ) -> int:
     """The rest of a pytest session after collection, as one quirk's run: its exit status."""
     config = session.config
@@ -235,7 +247,8 @@ def run_session(
     state.ephemeral = True  # this child's embedded server ends with it: deleting what it stored is wasted
     state.start_clock()
     config.option.oss_results = str(results)
-    items = session.items if tests is None else _selected(session.items, tests)
+    state.replay_examples = dict(selection.examples)
+    items = session.items if selection.tests is None else _selected(session.items, selection.tests)
     if fast and quirk is not None:
         config.option.maxfail = 1  # -x
         items = mutants.first(items, REGISTRY[quirk].breaks)
@@ -245,7 +258,7 @@ def run_session(
     session.items = items
     promised = None  # the `nextitem` the last test was torn down for
     for i, item in enumerate(items):
-        needs = proof_only.get(reach.node_id(item))
+        needs = selection.proof_only.get(reach.node_id(item))
         if needs is not None and reach.proofs_held(needs):
             continue  # it sends nothing that reaches the quirk, and its proofs held: it passes as on the clean server
         if promised is not None and promised is not item:

@@ -13,18 +13,23 @@ count for the proof, that is for every test that stands on it (such a test, if i
 proofs, is run only until those proofs have held under it: `proof_only`), the
 quirks reached in making a setup several tests share (conformance/suite/shared.py) count for each of them, and a
 quirk reached while a session- or module-wide fixture was set up is marked `everywhere` (its run is the whole
-suite). `tests/test_mutation_score.py` compares rows of both ways.
+suite). The stateful machine's shards are recorded per example as well (its steps and the quirks it reached): a
+quirk's run replays only a shard's examples that reached it, in order, instead of generating them all (the examples
+are independent: each has fresh keys and deletes them, and what Hypothesis draws never depends on a reply), so the
+first of them to fail fails the shard as the whole run would. `tests/test_mutation_score.py` compares rows of both
+ways.
 
 This module is a pytest plugin (loaded with -p in the recording run); REACH_ENV names the file it writes:
 {"tests": {"<path>::<name>": [quirk, ...]}, "everywhere": [quirk, ...], "uses": {"<path>::<name>": [proof, ...]},
-"proofs": {proof: [quirk, ...]}}.
+"proofs": {proof: [quirk, ...]}, "examples": {"<path>::<name>": [[steps, [quirk, ...]], ...]}}, where steps are
+[[operation, {arguments}], ...] as --replay takes them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,6 +44,8 @@ _everywhere: set[str] = set()
 _proofs: dict[str, set[str]] = {}  # proof name -> the quirks reached while it was made
 _uses: dict[str, list[str]] = {}  # test -> the proofs it stands on
 _using: set[str] = set()  # the proofs of the test being recorded
+_examples: dict[str, list] = {}  # stateful shard -> [[steps, quirks reached], ...] of its examples, in order
+_examples_now: list = []  # those of the test being recorded
 
 
 def node_id(item: pytest.Item) -> str:
@@ -49,6 +56,7 @@ def node_id(item: pytest.Item) -> str:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item):
     _using.clear()
+    _examples_now.clear()
     quirks.REACHED, quirks.REACHED_IF_READ, session.HEADER_READS = set(), {}, set()
     try:
         yield
@@ -57,6 +65,8 @@ def pytest_runtest_protocol(item: pytest.Item):
         read = {q for q, headers in quirks.REACHED_IF_READ.items() if "*" in reads or headers & reads}
         _tests[node_id(item)] = sorted(quirks.REACHED | read)
         _uses[node_id(item)] = sorted(_using)
+        if _examples_now:
+            _examples[node_id(item)] = list(_examples_now)
         quirks.REACHED, quirks.REACHED_IF_READ, session.HEADER_READS = None, None, None
 
 
@@ -68,6 +78,29 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef):
     with quirks_reached_apart() as reached:
         yield
     _everywhere.update(reached)
+
+
+def recording() -> bool:
+    return quirks.REACHED is not None
+
+
+def example_watch() -> Callable[[list], None]:
+    """A stateful example starts: the quirks it reaches are kept with its steps (given when it ends), and count for
+    the test too. A header-only quirk counts if the test has read that header by the example's end."""
+    outer, outer_if_read = quirks.REACHED, quirks.REACHED_IF_READ
+    quirks.REACHED, quirks.REACHED_IF_READ = set(), {}
+
+    def ended(steps: list) -> None:
+        reached, if_read = quirks.REACHED, quirks.REACHED_IF_READ
+        quirks.REACHED, quirks.REACHED_IF_READ = outer, outer_if_read
+        outer.update(reached)
+        for quirk, headers in if_read.items():
+            outer_if_read.setdefault(quirk, set()).update(headers)
+        reads = session.HEADER_READS or set()
+        read = {q for q, headers in if_read.items() if "*" in reads or headers & reads}
+        _examples_now.append([steps, sorted(reached | read)])
+
+    return ended
 
 
 def stands_on(name: str) -> None:
@@ -113,6 +146,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if path:
         found = {"tests": _tests, "everywhere": sorted(_everywhere), "uses": _uses}
         found["proofs"] = {name: sorted(reached) for name, reached in _proofs.items()}
+        found["examples"] = _examples
         Path(path).write_text(json.dumps(found), encoding="utf-8")
 
 
@@ -132,6 +166,13 @@ def proof_only(reach: dict, quirk: str) -> dict[str, list[str]]:
     through = {name for name, reached in reach.get("proofs", {}).items() if quirk in reached}
     uses = reach.get("uses", {})
     return {t: uses[t] for t, r in reach["tests"].items() if quirk not in r and through.intersection(uses.get(t, ()))}
+
+
+def examples_reaching(reach: dict, quirk: str) -> dict[str, list[list]]:
+    """Stateful shard -> the steps of each of its examples that reached `quirk`, in order (maybe none): what its
+    run under the quirk replays."""
+    shards = reach.get("examples", {})
+    return {test: [steps for steps, reached in found if quirk in reached] for test, found in shards.items()}
 
 
 def proofs_held(names: list[str]) -> bool:

@@ -27,6 +27,8 @@ class RunState:
     stop: tuple[int, str] | None = None  # (exit status, line) once the endpoint or a deadline stopped the run
     ran: bool = False  # a conformance test ran, so the cleanup summary is due
     compare: Profile | None = None  # the second server of the stateful differential mode
+    # a selective mutation run: stateful shard (reach id) -> the steps of its examples to replay instead of generating
+    replay_examples: dict[str, list] = field(default_factory=dict)
     ephemeral: bool = False  # a mutation run's child: its embedded server ends with it, cleanup has nothing to do
 
     def credentials(self) -> Credentials | None:

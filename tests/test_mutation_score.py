@@ -24,7 +24,8 @@ pytestmark = pytest.mark.long_pole  # the fixture `runs` takes a minute on two i
 # Their full runs, only the tests that reach them, against the whole suite, one per way a quirk is reached:
 # conditionals-ignored is asked only where a condition fails (a quirk asked where it matters must be reached wherever
 # it changes a verdict); head-drops-user-meta changes only headers, so only tests that read one reach it
-# (client.session.ReadHeaders), and it fails two rules and blocks four; list-etag-unquoted is reached by ~200 symlink
+# (client.session.ReadHeaders), and it fails two rules and blocks four, and two stateful shards, which replay only
+# their examples that reached it (reach.examples_reaching); list-etag-unquoted is reached by ~200 symlink
 # tests only through the listing in their `names` proof, which its run skips once the proof held (reach.proof_only;
 # skipping with the wrong teardown turned five passing rules red).
 REACHED = ("list-etag-unquoted", "conditionals-ignored", "head-drops-user-meta")
@@ -152,6 +153,7 @@ def test_only_the_tests_that_reach_a_quirk_give_the_whole_suites_row(runs):
         assert not whole.problem and selected.tests < whole.tests, (quirk, whole.problem, selected.tests, whole.tests)
         rows = [mutants.table(mutants.summarize(runs.clean, [run], fast=False)) for run in (selected, whole)]
         assert rows[0] == rows[1], quirk
+        assert (selected.failures, selected.blocked) == (whole.failures, whole.blocked), quirk  # test by test
         assert rows[0][0][1], f"{quirk} was caught"
 
 
@@ -166,3 +168,11 @@ def test_a_test_that_reaches_a_quirk_only_through_a_proof_is_told_apart():
     assert reach.proof_only(found, "q") == {"b": ["names", "links"]}  # a reaches q itself: it always runs
     assert reach.tests_reaching(found, "r") == ["c", "a", "b"]
     assert reach.proof_only(found, "s") == {} and reach.tests_reaching(found, "s") == []
+
+
+def test_a_stateful_shard_replays_only_its_examples_that_reach_the_quirk():
+    first, second, third = [["put_object", {"key": 0}]], [["get_object", {"key": 1}]], [["head_object", {"key": 2}]]
+    found = {"tests": {"s1": ["q", "r"], "s2": ["r"]}, "everywhere": []}
+    found["examples"] = {"s1": [[first, ["q"]], [second, []], [third, ["q", "r"]]], "s2": [[second, ["r"]]]}
+    assert reach.examples_reaching(found, "q") == {"s1": [first, third], "s2": []}  # in order; s2 replays none
+    assert reach.examples_reaching(found, "r") == {"s1": [third], "s2": [second]}

@@ -53,6 +53,10 @@ class Side:
     uploads: dict[str, list[tuple[str, dict[int, str]]]] = field(default_factory=dict)
 
 
+# Called as an example starts; what it returns is called with the example's steps once it has ended.
+ExampleWatch = Callable[[], Callable[[list[tuple[str, dict[str, Any]]]], None]]
+
+
 @dataclass
 class MachineContext:
     """What the machine needs from a run: the server(s), fresh key prefixes, the profile's capabilities."""
@@ -62,6 +66,7 @@ class MachineContext:
     supports: Callable[[str], bool] = lambda capability: True
     canons: list[differential.Canon] = field(default_factory=list)
     absent: dict[str, str] = field(default_factory=dict)  # operation -> what the server answered (501)
+    watch: ExampleWatch | None = None  # told of each example, while conformance.reach records
 
     def available(self, operation: str) -> bool:
         """Neither declared absent by the profile nor answered 501 NotImplemented earlier in this run."""
@@ -297,6 +302,7 @@ class ObjectsAndLinks(RuleBasedStateMachine):
         for side in context.sides:
             side.transcript.clear()
             side.uploads.clear()
+        self.ended = context.watch() if context.watch else None
 
     # ------------------------------------------------------------ one step
 
@@ -363,14 +369,21 @@ class ObjectsAndLinks(RuleBasedStateMachine):
     def teardown(self) -> None:
         """Every example aborts its uploads and deletes its keys (plain requests: they do not depend on what is
         tested; an upload already completed or aborted answers 404, which is fine)."""
-        for side in self.context.sides:
-            for key, started in side.uploads.items():
-                for upload_id, _ in started:
-                    with contextlib.suppress(NoUsableAnswer):
-                        side.client.abort_multipart(key, upload_id)
-            for key in sorted({self.keys[s.args[w]] for s in self.log if (w := OPERATIONS[s.name].writes)}):
+        try:
+            for side in self.context.sides:
+                self._clean_up(side)
+        finally:
+            if self.ended:
+                self.ended([(s.name, s.args) for s in self.log])
+
+    def _clean_up(self, side: Side) -> None:
+        for key, started in side.uploads.items():
+            for upload_id, _ in started:
                 with contextlib.suppress(NoUsableAnswer):
-                    side.client.delete_object(key)
+                    side.client.abort_multipart(key, upload_id)
+        for key in sorted({self.keys[s.args[w]] for s in self.log if (w := OPERATIONS[s.name].writes)}):
+            with contextlib.suppress(NoUsableAnswer):
+                side.client.delete_object(key)
 
     # ------------------------------------------------------------ rules: thin, the table above does the work
 
@@ -563,7 +576,7 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
 
 
 def replay(context: MachineContext, recorded: list[tuple[str, dict[str, Any]]]) -> int:
-    """Run recorded steps in order, without Hypothesis; returns the number of steps run."""
+    """Run one example's recorded steps in order, without Hypothesis; returns the number of steps run."""
     machine = ObjectsAndLinks(context)
     try:
         for name, args in recorded:

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import core as hypothesis_core
 from hypothesis import settings as hypothesis_settings
 
-from .. import run_state
+from .. import reach, run_state
 from ..client import Transcript, new_run_id
 from ..harness import Harness
 from ..outcomes import NotApplicable
@@ -167,7 +167,8 @@ def embedded(*quirk_sets: tuple[str, ...], label: str = "stateful") -> Iterator[
 
 
 def context_for(harnesses: list[Harness], absent: dict[str, str] | None = None) -> MachineContext:
-    """The machine's context for one server, or two in differential mode (also used without pytest)."""
+    """The machine's context for one server, or two in differential mode (also used without pytest); while
+    conformance.reach records, it sees each example."""
     names = ["server under test", *(f"compare server ({_describe(h.profile)})" for h in harnesses[1:])]
     sides = []
     for name, harness in zip(names, harnesses, strict=True):
@@ -178,6 +179,7 @@ def context_for(harnesses: list[Harness], absent: dict[str, str] | None = None) 
         fresh_prefix=lambda: harnesses[0].namespace.key("stateful"),
         supports=lambda capability: all(h.profile.supports(capability) for h in harnesses),
         absent={} if absent is None else absent,
+        watch=reach.example_watch if reach.recording() else None,
     )
 
 
@@ -210,6 +212,10 @@ def _describe(profile: Profile) -> str:
 
 
 @pytest.fixture
-def stateful_replay(request: pytest.FixtureRequest) -> list[tuple[str, dict[str, Any]]] | None:
+def stateful_replay(request: pytest.FixtureRequest) -> list[list[tuple[str, dict[str, Any]]]] | None:
+    """The examples to run instead of generating them: --replay's one, or in a selective mutation run those of the
+    shard that reached the quirk (conformance.reach); None: Hypothesis generates them."""
     value = request.config.option.stateful_replay
-    return steps.parse_replay(value) if value else None
+    if value:
+        return [steps.parse_replay(value)]
+    return run_state.of(request.config).replay_examples.get(reach.node_id(request.node))

@@ -12,9 +12,10 @@ import pytest
 from conformance.stateful import machine
 
 
-def _drive(context: machine.MachineContext, recorded: list | None, shard: machine.Shard) -> None:
-    if recorded is not None:
-        machine.replay(context, recorded)
+def _drive(context: machine.MachineContext, examples: list | None, shard: machine.Shard) -> None:
+    if examples is not None:
+        for recorded in examples:
+            machine.replay(context, recorded)
     else:
         machine.run(context, shard.settings(), shard.seed)
     for line in context.absent_report():  # the same line from every shard: pytest's summary shows it once
