@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
-from conftest import once_per_run
+from conftest import once_per_run, run_suite
 
 from conformance import mutants, reach
 from conformance.server.quirks import REGISTRY
@@ -176,3 +176,23 @@ def test_a_stateful_shard_replays_only_its_examples_that_reach_the_quirk():
     found["examples"] = {"s1": [[first, ["q"]], [second, []], [third, ["q", "r"]]], "s2": [[second, ["r"]]]}
     assert reach.examples_reaching(found, "q") == {"s1": [first, third], "s2": []}  # in order; s2 replays none
     assert reach.examples_reaching(found, "r") == {"s1": [third], "s2": [second]}
+
+
+def test_the_recording_keeps_each_stateful_example_with_the_quirks_it_reached(tmp_path):
+    """What examples_reaching replays comes from here: every shard's examples, each with its steps, reaching fewer
+    quirks than the shard as a whole (else a quirk's run would replay them all)."""
+    found_file = tmp_path / "reach.json"
+    args = ("-m", "stateful", "-n", "0", "-p", "conformance.reach")
+    run = run_suite(*args, env={reach.REACH_ENV: str(found_file)})
+    assert run.returncode == 0, run.stdout[-3000:]
+    found = json.loads(found_file.read_text())
+    shards = [test for test in found["tests"] if "test_objects_and_links" in test]
+    assert shards and sorted(found["examples"]) == sorted(shards)
+    narrower = 0
+    for shard in shards:
+        examples = found["examples"][shard]
+        assert examples and any(steps for steps, _ in examples), shard  # an example may draw no step
+        assert set().union(*(quirks for _, quirks in examples)) <= set(found["tests"][shard])
+        counts = [sum(quirk in quirks for _, quirks in examples) for quirk in found["tests"][shard]]
+        narrower += sum(0 < count < len(examples) for count in counts)
+    assert narrower, "no quirk was reached by only some of a shard's examples"
