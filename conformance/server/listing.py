@@ -176,7 +176,7 @@ def list_objects(ctx: Context, request: Request) -> Response:
     ]
     head = [element("Name", request.bucket or ""), encode("Prefix", prefix)]
     next_key = _next_key(ctx, page)
-    if next_key is None and ctx.quirks.has("list-next-marker-always") and page.last:
+    if next_key is None and page.last and ctx.quirks.has("list-next-marker-always"):
         next_key = page.last[0]
     if v2:
         head += [encode("StartAfter", request.param("start-after") or "")] if request.has("start-after") else []

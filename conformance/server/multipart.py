@@ -46,14 +46,14 @@ def name_element(tag: str, name: str, encode: bool) -> str:
 def initiate(ctx: Context, request: Request) -> Response:
     key = require_key(request)
     bucket = bucket_of(ctx, request)
-    if ctx.quirks.has("mpu-storage-class-unchecked"):
+    if request.header("x-oss-storage-class") is not None and ctx.quirks.has("mpu-storage-class-unchecked"):
         request.headers.pop("x-oss-storage-class", None)
     attributes = read_attributes(request, bucket)
     upload = Upload(key, new_upload_id(), int(time.time()), attributes.version_fields())
-    if ctx.quirks.has("mpu-one-upload-per-key"):
-        for earlier in ctx.store.uploads(bucket.name):
-            if earlier.key == key:
-                ctx.store.end_upload(bucket.name, key, earlier.upload_id)
+    earlier = [started.upload_id for started in ctx.store.uploads(bucket.name) if started.key == key]
+    if earlier and ctx.quirks.has("mpu-one-upload-per-key"):
+        for upload_id in earlier:
+            ctx.store.end_upload(bucket.name, key, upload_id)
     # An existing key is refused up front when forbid-overwrite is set (the 2021 Initiate error table).
     ctx.store.create_upload(bucket.name, upload, overwrite_guard(forbids_overwrite(ctx, attributes)))
     encode = encoded(ctx, request)

@@ -22,6 +22,7 @@ from conformance.server.attributes import (
     OBJECT_ACLS,
     Attributes,
     check_key,
+    immutable,
     overwrite_guard,
     read_attributes,
 )
@@ -75,7 +76,8 @@ def encode_target(ctx: Context, target: str) -> str:
 
 def _link_key(ctx: Context, request: Request) -> str:
     key = request.key or ""
-    if ctx.quirks.has("link-name-length-in-characters") and not request.key_error and len(key) <= MAX_KEY_BYTES:
+    over = len(key) <= MAX_KEY_BYTES < len(key.encode("utf-8", "surrogatepass"))  # too long in bytes only
+    if over and not request.key_error and ctx.quirks.has("link-name-length-in-characters"):
         check_key(key[:1])  # empty and leading-separator checks as OSS; the length counted in characters
         return key
     return require_key(request)
@@ -109,8 +111,9 @@ def _link_attributes(ctx: Context, request: Request, bucket: Bucket) -> Attribut
             meta_limit = 2048
     if request.header(FORBID) not in (None, "true") and ctx.quirks.has("link-forbid-overwrite-value-unchecked"):
         request.headers.pop(FORBID)
-    if ctx.quirks.has("link-meta-name-unchecked"):  # each character OSS refuses becomes '-'
-        for name in [name for name in request.headers if name.startswith(META_PREFIX)]:
+    refused = [name for name in request.headers if name.startswith(META_PREFIX) and re.search("[^a-z0-9-]", name)]
+    if refused and ctx.quirks.has("link-meta-name-unchecked"):  # each character OSS refuses becomes '-'
+        for name in refused:
             request.headers[re.sub("[^a-z0-9-]", "-", name)] = request.headers.pop(name)
     return _clone_stored(ctx, read_attributes(request, bucket, classes, meta_limit))
 
@@ -131,17 +134,25 @@ def _clone_stored(ctx: Context, attributes: Attributes) -> Attributes:
 
 
 def _link_guard(ctx: Context, forbid: bool) -> Guard:
-    """WORM, then forbid-overwrite in unversioned buckets; the quirk branches are clones' variants."""
+    """WORM, then forbid-overwrite in unversioned buckets. The quirk branches are clones' variants, each asked only
+    where it would change the answer (conformance.reach)."""
     guard = overwrite_guard(forbid)
-    if ctx.quirks.has("worm-ignores-links"):
-        return lambda bucket, current: guard(replace(bucket, worm=False), current)
-    if ctx.quirks.has("versioned-forbid-overwrite-enforced"):
-        return lambda bucket, current: guard(replace(bucket, versioning=None), current)
-    if ctx.quirks.has("symlink-overwrite-refused"):
-        return overwrite_guard(True)
-    if ctx.quirks.has("link-forbid-overwrite-always-refused") and forbid:
-        return lambda bucket, current: guard(bucket, current) if bucket.versioning else _refuse(bucket, current)
-    return guard
+
+    def check(bucket: Bucket, current: ObjectVersion | None) -> None:
+        exists = current is not None and not current.delete_marker
+        locked = immutable(bucket, current)
+        if locked and ctx.quirks.has("worm-ignores-links"):
+            return guard(replace(bucket, worm=False), current)
+        taken = exists and not locked  # an existing link that WORM does not lock
+        if taken and forbid and bucket.versioning and ctx.quirks.has("versioned-forbid-overwrite-enforced"):
+            return guard(replace(bucket, versioning=None), current)
+        if taken and not forbid and not bucket.versioning and ctx.quirks.has("symlink-overwrite-refused"):
+            return overwrite_guard(True)(bucket, current)
+        if forbid and not bucket.versioning and not taken and ctx.quirks.has("link-forbid-overwrite-always-refused"):
+            return _refuse(bucket, current)
+        return guard(bucket, current)
+
+    return check
 
 
 def _refuse(bucket: Bucket, current: ObjectVersion | None) -> None:
