@@ -37,8 +37,7 @@ class Redactor:
         self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
 
     def text(self, value: str) -> str:
-        for secret in self._secrets:
-            value = value.replace(secret, REDACTED)
+        value = self._without_secrets(value)
         if "=" not in value:  # no query parameter to redact (most header values): skip the regex
             return value
         lowered = value.lower()
@@ -50,12 +49,16 @@ class Redactor:
         out = {}
         for name, value in headers.items():
             lower = name.lower()
-            if lower == "authorization":
-                value = _redact_authorization(value)
-            elif lower in SECRET_HEADERS:
-                value = REDACTED
-            out[name] = self.text(str(value))
+            if lower == "authorization":  # cut by its scheme; it holds no query parameter for text() to look for
+                out[name] = self._without_secrets(_redact_authorization(str(value)))
+            else:
+                out[name] = REDACTED if lower in SECRET_HEADERS else self.text(str(value))
         return out
+
+    def _without_secrets(self, value: str) -> str:
+        for secret in self._secrets:
+            value = value.replace(secret, REDACTED)
+        return value
 
 
 # Control characters (but line breaks and tabs) shown as \xNN: a terminal, grep and a JUnit file stay text.
