@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 REDACTED = "<redacted>"
 SECRET_HEADERS = ("x-oss-security-token", "x-amz-security-token", "x-oss-server-side-encryption-key")
-SECRET_QUERY = re.compile(
-    r"((?:^|[?&])(?:Signature|x-oss-signature|security-token|x-oss-security-token|X-Amz-Signature)=)[^&]*",
-    re.IGNORECASE,
-)
+SECRET_PARAMETERS = ("Signature", "x-oss-signature", "security-token", "x-oss-security-token", "X-Amz-Signature")
+SECRET_QUERY = re.compile(rf"((?:^|[?&])(?:{'|'.join(SECRET_PARAMETERS)})=)[^&]*", re.IGNORECASE)
+# What SECRET_QUERY needs to match, as substrings of lowercased ASCII text: a cheap test that skips the regex on text
+# that cannot hold a secret query parameter (a curl line's "Signature=<redacted>" follows a comma, not ? or &).
+_AT_START = tuple(f"{name.lower()}=" for name in SECRET_PARAMETERS)
+_AFTER_SEPARATOR = tuple(f"{separator}{name}" for separator in "?&" for name in _AT_START)
 BODY_PREVIEW = 2048
 CURL_SKIPPED_HEADERS = ("content-length", "accept-encoding", "connection", "user-agent", "accept")
 
@@ -40,9 +42,10 @@ class Redactor:
         value = self._without_secrets(value)
         if "=" not in value:  # no query parameter to redact (most header values): skip the regex
             return value
-        lowered = value.lower()
-        if "signature=" not in lowered and "token=" not in lowered:  # no name SECRET_QUERY matches either
-            return value
+        if value.isascii():  # where lower() folds case as the regex does (it also folds U+017F to 's', say)
+            lowered = value.lower()
+            if not lowered.startswith(_AT_START) and not any(needle in lowered for needle in _AFTER_SEPARATOR):
+                return value
         return SECRET_QUERY.sub(lambda m: m.group(1) + REDACTED, value)
 
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
