@@ -61,9 +61,7 @@ def pytest_runtest_protocol(item: pytest.Item):
     try:
         yield
     finally:
-        reads = session.HEADER_READS
-        read = {q for q, headers in quirks.REACHED_IF_READ.items() if "*" in reads or headers & reads}
-        _tests[node_id(item)] = sorted(quirks.REACHED | read)
+        _tests[node_id(item)] = _counted(quirks.REACHED, quirks.REACHED_IF_READ)
         _uses[node_id(item)] = sorted(_using)
         if _examples_now:
             _examples[node_id(item)] = list(_examples_now)
@@ -72,7 +70,7 @@ def pytest_runtest_protocol(item: pytest.Item):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_fixture_setup(fixturedef: pytest.FixtureDef):
-    if fixturedef.scope == "function" or quirks.REACHED is None:
+    if fixturedef.scope == "function" or not recording():
         yield
         return
     with quirks_reached_apart() as reached:
@@ -82,6 +80,12 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef):
 
 def recording() -> bool:
     return quirks.REACHED is not None
+
+
+def _counted(reached: set[str], if_read: dict[str, set[str]]) -> list[str]:
+    """The quirks reached, with those that change only headers counted where the test read one of them."""
+    reads = session.HEADER_READS or set()
+    return sorted(reached | {q for q, headers in if_read.items() if "*" in reads or headers & reads})
 
 
 def example_watch() -> Callable[[list], None]:
@@ -96,16 +100,14 @@ def example_watch() -> Callable[[list], None]:
         outer.update(reached)
         for quirk, headers in if_read.items():
             outer_if_read.setdefault(quirk, set()).update(headers)
-        reads = session.HEADER_READS or set()
-        read = {q for q, headers in if_read.items() if "*" in reads or headers & reads}
-        _examples_now.append([steps, sorted(reached | read)])
+        _examples_now.append([steps, _counted(reached, if_read)])
 
     return ended
 
 
 def stands_on(name: str) -> None:
     """The test being recorded stands on proof `name`, made now or before."""
-    if quirks.REACHED is not None:
+    if recording():
         _using.add(name)
 
 
@@ -113,7 +115,7 @@ def stands_on(name: str) -> None:
 def proof_made(name: str) -> Iterator[None]:
     """The quirks reached while proof `name` is made count for the proof, not for the test that made it (see
     `proof_only`)."""
-    if quirks.REACHED is None:
+    if not recording():
         yield
         return
     with quirks_reached_apart(for_the_test=False) as reached:
